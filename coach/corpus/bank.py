@@ -7,13 +7,14 @@ import json
 import os
 import tempfile
 from collections import Counter
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from coach.corpus.key import KeyEntry
 from coach.corpus.models import Passage, Question
 from coach.corpus.parsers import PASSAGE_PARSERS, QUESTION_PARSERS
 from coach.errors import CorpusError, InputError
@@ -67,8 +68,12 @@ def _existing(path: Path) -> Path:
 
 def write(bank: Bank, corpus_dir: Path, sources_digest: str) -> None:
     """Write the three files together: all land, or none does."""
-    meta = {"version": BANK_VERSION, "sources_sha256": sources_digest,
-            "questions": len(bank.questions), "passages": len(bank.passages)}
+    meta = {
+        "version": BANK_VERSION,
+        "sources_sha256": sources_digest,
+        "questions": len(bank.questions),
+        "passages": len(bank.passages),
+    }
     files = {
         QUESTIONS_FILE: "".join(_line(q) for q in bank.questions),
         PASSAGES_FILE: "".join(_line(p) for p in bank.passages),
@@ -91,8 +96,9 @@ def write(bank: Bank, corpus_dir: Path, sources_digest: str) -> None:
 
 
 def _line(record: BaseModel) -> str:
-    return json.dumps(record.model_dump(mode="json", exclude_defaults=True),
-                      ensure_ascii=False) + "\n"
+    return (
+        json.dumps(record.model_dump(mode="json", exclude_defaults=True), ensure_ascii=False) + "\n"
+    )
 
 
 @lru_cache(maxsize=4)
@@ -118,14 +124,26 @@ def _read(path: Path, model: type[T]) -> list[T]:
     return records
 
 
-def stats(bank: Bank) -> dict:
+def stats(bank: Bank, key_entries: Mapping[str, KeyEntry]) -> dict:
     """Counts per source, language, kind and topic (the `coach corpus stats --json` shape)."""
     sources: dict[str, dict] = {}
     for question in bank.questions:
-        entry = sources.setdefault(question.source, {
-            "questions": 0, "with_reference": 0, "languages": Counter(), "kinds": Counter()})
+        entry = sources.setdefault(
+            question.source,
+            {
+                "questions": 0,
+                "with_reference": 0,
+                "with_key": 0,
+                "with_text_en": 0,
+                "languages": Counter(),
+                "kinds": Counter(),
+            },
+        )
+        key_entry = key_entries.get(question.id)
         entry["questions"] += 1
         entry["with_reference"] += int(bool(question.answer))
+        entry["with_key"] += int(key_entry is not None)
+        entry["with_text_en"] += int(bool(key_entry and key_entry.text_en.strip()))
         entry["languages"][question.lang] += 1
         if question.text_zh:
             entry["languages"]["zh"] += 1

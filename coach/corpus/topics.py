@@ -34,49 +34,97 @@ TOPIC_LABELS: dict[Topic, str] = {
 
 _RULES: list[tuple[Topic, str]] = [
     (Topic.AGENTS, r"agent|агент|react\b|tool calling|toolmessage"),
-    (Topic.VLM, r"vision|vlm|\bclip\b|siglip|multimodal|мультимодал|image|изображен|paligemma|"
-                r"blip|vqa|\bvit\b|patch|патч|модальност|\bfusion|\bitm\b"),
-    (Topic.GENERATIVE, r"diffusion|диффуз|u-net|vae\b|autoencoder|\bgans?\b|adversarial|"
-                       r"генеративн|generative|discriminative|mode collapse|denois|scheduler|"
-                       r"guidance|negative prompt|controlnet|ddim|sdxl|timestep|\bcfg\b|seed|"
-                       r"img2img|latent"),
-    (Topic.PEFT, r"lora|peft|adapter|адаптер|prefix|prompt tuning|p-tuning|fine-?tun|"
-                 r"файнтюн|дообуч|model merging|parameter.efficient"),
-    (Topic.QUANTIZATION, r"памят|memory|quantiz|квантиз|gguf|onnx|pruning|distillation|дистилл|"
-                         r"mixed precision|edge inference|flashattention|pagedattention"),
-    (Topic.TOOLING, r"библиотек|library|deepspeed|megatron|colossal|huggingfacetgi|tensorrt|"
-                    r"vllm|sglang|ollama|open ?web ?ui|langchain|sentence transformers|"
-                    r"регулярн|python"),
-    (Topic.ALIGNMENT, r"rlhf|alignment|выравнив|human feedback|reward|dpo|ppo|trl\b|"
-                      r"плохие.*паттерн"),
-    (Topic.RAG, r"rag\b|retrieval|semantic search|семантическ|\bann\b|approximate nearest|"
-                r"hnsw|\blsh\b|locality sensitive|faiss|annoy|euclidean|dot product|knn"),
+    (
+        Topic.VLM,
+        r"vision|vlm|\bclip\b|siglip|multimodal|мультимодал|image|изображен|paligemma|"
+        r"blip|vqa|\bvit\b|patch|патч|модальност|\bfusion|\bitm\b",
+    ),
+    (
+        Topic.GENERATIVE,
+        r"diffusion|диффуз|u-net|vae\b|autoencoder|\bgans?\b|adversarial|"
+        r"генеративн|generative|discriminative|mode collapse|denois|scheduler|"
+        r"guidance|negative prompt|controlnet|ddim|sdxl|timestep|\bcfg\b|seed|"
+        r"img2img|latent",
+    ),
+    (
+        Topic.PEFT,
+        r"lora|peft|adapter|адаптер|prefix|prompt tuning|p-tuning|fine-?tun|"
+        r"файнтюн|дообуч|model merging|parameter.efficient",
+    ),
+    (
+        Topic.QUANTIZATION,
+        r"памят|memory|quantiz|квантиз|gguf|onnx|pruning|distillation|дистилл|"
+        r"mixed precision|edge inference|flashattention|pagedattention",
+    ),
+    (
+        Topic.TOOLING,
+        r"библиотек|library|deepspeed|megatron|colossal|huggingfacetgi|tensorrt|"
+        r"vllm|sglang|ollama|open ?web ?ui|langchain|sentence transformers|"
+        r"регулярн|python",
+    ),
+    (
+        Topic.ALIGNMENT,
+        r"rlhf|alignment|выравнив|human feedback|reward|dpo|ppo|trl\b|"
+        r"плохие.*паттерн",
+    ),
+    (
+        Topic.RAG,
+        r"rag\b|retrieval|semantic search|семантическ|\bann\b|approximate nearest|"
+        r"hnsw|\blsh\b|locality sensitive|faiss|annoy|euclidean|dot product|knn",
+    ),
     (Topic.DISTRIBUTED, r"distributed|распредел|parallel|all-reduce|zero\b|fsdp|4d"),
     (Topic.POSITIONAL, r"position|позиц|rotary|rope"),
-    (Topic.TOKENIZATION, r"token(?!.*embedd)|токен|bpe|byte-pair|wordpiece|sentencepiece|"
-                         r"vocab|\bcls\b"),
-    (Topic.DECODING, r"sampling|семплир|decoding|декодир|beam|greedy|temperature|температур|"
-                     r"speculative|assisted|kv cache|kv-cache|top-k|top-p|nucleus|инференс"),
-    (Topic.EMBEDDINGS, r"embedd|эмбед|word2vec|glove|fasttext|elmo|cosine|косинус|"
-                       r"metric learning|contrastive|triplet|infonce|n-pair|lifted|"
-                       r"negative sampling|similarity|близост"),
-    (Topic.METRICS, r"bleu|blue|rouge|precision|recall|\bf1\b|perplexit|метрик|metric|"
-                    r"specificity|evaluation|оценк"),
-    (Topic.RNN_CNN, r"rnn|lstm|gru\b|cnn|convolution|seq2seq|sequence-to-sequence|recurrent|"
-                    r"затухающ"),
-    (Topic.PRETRAINING, r"pre-?train|предобуч|corpora|dataset|датасет|de-duplication|"
-                        r"dedup|filtering|privacy|data (mixture|curriculum|scheduling)|"
-                        r"scaling law|in-context|instruction|reasoning|bert|gpt|t5|bart|xlnet|"
-                        r"albert|roberta|masked language|causal language|task-agnostic|"
-                        r"mixture of experts|mixtral|moe|тренд|llm|language model"),
-    (Topic.ATTENTION, r"attention|внимани|transformer|трансформер|encoder|decoder|layer ?norm|"
-                      r"residual|skip connection|multi-head|голов|heads"),
-    (Topic.TRAINING, r"optimi|оптимиз|adam|backprop|gradient|градиент|loss|потерь|activation|"
-                     r"активац|dropout|warm-?up|learning rate|overfit|переобуч|дисбаланс|"
-                     r"imbalance|augment|аугмент|teacher forcing|padding|паддинг|curriculum|"
-                     r"train|обуч|cross-entropy|класс"),
-    (Topic.CLASSIC_NLP, r"tf-?idf|bag of words|one-hot|naive bayes|баес|svm|stemm|стемм|"
-                        r"лемматиз|lemmat|normaliz|нормализ|n-gram|bm25|regex"),
+    (
+        Topic.TOKENIZATION,
+        r"token(?!.*embedd)|токен|bpe|byte-pair|wordpiece|sentencepiece|"
+        r"vocab|\bcls\b",
+    ),
+    (
+        Topic.DECODING,
+        r"sampling|семплир|decoding|декодир|beam|greedy|temperature|температур|"
+        r"speculative|assisted|kv cache|kv-cache|top-k|top-p|nucleus|инференс",
+    ),
+    (
+        Topic.EMBEDDINGS,
+        r"embedd|эмбед|word2vec|glove|fasttext|elmo|cosine|косинус|"
+        r"metric learning|contrastive|triplet|infonce|n-pair|lifted|"
+        r"negative sampling|similarity|близост",
+    ),
+    (
+        Topic.METRICS,
+        r"bleu|blue|rouge|precision|recall|\bf1\b|perplexit|метрик|metric|"
+        r"specificity|evaluation|оценк",
+    ),
+    (
+        Topic.RNN_CNN,
+        r"rnn|lstm|gru\b|cnn|convolution|seq2seq|sequence-to-sequence|recurrent|"
+        r"затухающ",
+    ),
+    (
+        Topic.PRETRAINING,
+        r"pre-?train|предобуч|corpora|dataset|датасет|de-duplication|"
+        r"dedup|filtering|privacy|data (mixture|curriculum|scheduling)|"
+        r"scaling law|in-context|instruction|reasoning|bert|gpt|t5|bart|xlnet|"
+        r"albert|roberta|masked language|causal language|task-agnostic|"
+        r"mixture of experts|mixtral|moe|тренд|llm|language model",
+    ),
+    (
+        Topic.ATTENTION,
+        r"attention|внимани|transformer|трансформер|encoder|decoder|layer ?norm|"
+        r"residual|skip connection|multi-head|голов|heads",
+    ),
+    (
+        Topic.TRAINING,
+        r"optimi|оптимиз|adam|backprop|gradient|градиент|loss|потерь|activation|"
+        r"активац|dropout|warm-?up|learning rate|overfit|переобуч|дисбаланс|"
+        r"imbalance|augment|аугмент|teacher forcing|padding|паддинг|curriculum|"
+        r"train|обуч|cross-entropy|класс",
+    ),
+    (
+        Topic.CLASSIC_NLP,
+        r"tf-?idf|bag of words|one-hot|naive bayes|баес|svm|stemm|стемм|"
+        r"лемматиз|lemmat|normaliz|нормализ|n-gram|bm25|regex",
+    ),
 ]
 
 _COMPILED = [(topic, re.compile(pattern, re.IGNORECASE)) for topic, pattern in _RULES]

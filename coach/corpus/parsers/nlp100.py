@@ -35,8 +35,9 @@ MIXED = ("LLM base", "ANALYSE", "TRAINING", "INFERENCE")
 
 
 def _section_topic(section: str) -> Topic:
-    return next((t for key, t in SUBSECTION_TOPICS if key.lower() in section.lower()),
-                Topic.PRETRAINING)
+    return next(
+        (t for key, t in SUBSECTION_TOPICS if key.lower() in section.lower()), Topic.PRETRAINING
+    )
 
 
 def _clean_section(raw: str) -> str:
@@ -84,12 +85,22 @@ def parse(path: Path) -> list[Question]:
             analyse = "ANALYSE" in section
         elif (box := CHECKBOX.match(line)) and not analyse:
             close()
-            current = {"id": f"ru-nlp100-q{int(box.group(1))}", "line": number,
-                       "text": box.group(2), "answer": None, "tail": []}
+            current = {
+                "id": f"ru-nlp100-q{int(box.group(1))}",
+                "line": number,
+                "text": box.group(2),
+                "answer": None,
+                "tail": [],
+            }
         elif analyse and (item := ANALYSE_ITEM.match(line)):
             close()
-            current = {"id": f"ru-nlp100-a{int(item.group(1))}", "line": number,
-                       "text": item.group(2), "answer": None, "tail": []}
+            current = {
+                "id": f"ru-nlp100-a{int(item.group(1))}",
+                "line": number,
+                "text": item.group(2),
+                "answer": None,
+                "tail": [],
+            }
         elif current is not None and ANSWER.match(line):
             current["answer"] = []
         elif current is not None and current["answer"] is not None:

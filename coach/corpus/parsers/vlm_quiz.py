@@ -50,8 +50,12 @@ def parse(path: Path) -> list[Question]:
             current, quiz = None, int(quiz_match.group(1))
         elif question_match := QUESTION.match(line):
             close()
-            current = {"number": int(question_match.group(1)), "line": number, "text": "",
-                       "options": []}
+            current = {
+                "number": int(question_match.group(1)),
+                "line": number,
+                "text": "",
+                "options": [],
+            }
         elif current is not None and (option := OPTION.match(line)):
             # A stray empty bullet separates some questions: not an option.
             if option.group(1):
