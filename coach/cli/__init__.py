@@ -9,8 +9,12 @@ import typer
 from coach.cli import corpus
 from coach.errors import CoachError
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
-                  help="Interview Coach: mock ML interviews, grading and calculators.")
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    help="Interview Coach: mock ML interviews, grading and calculators.",
+)
 app.add_typer(corpus.app, name="corpus")
 
 
