@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from platformdirs import user_data_dir
+from platformdirs import user_cache_dir, user_data_dir
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     index_dir: Path = REPO_ROOT / "index"
     prompts_dir: Path = REPO_ROOT / "prompts"
     data_dir: Path = Path(user_data_dir("interview-coach", appauthor=False))
+    # Local model weights and the llama.cpp runtime (scripts/local_llm.py), kept across runs.
+    llm_cache_dir: Path = Path(user_cache_dir("interview-coach", appauthor=False)) / "local-llm"
 
     max_answer_chars: int = 20_000
 

