@@ -1,0 +1,314 @@
+"""LLM backends: one spelling ("none" | "ollama:<model>" | "openai:<model>") to a chat model.
+
+Retries live in the HTTP transport, so both providers share one policy: 429 (honouring
+Retry-After), 5xx and connection errors are retried with exponential backoff; anything else
+surfaces at once. `describe_failure` turns whatever a provider raised into a one-line
+LLMUnavailable that names the cause (bad key, unknown model, unreachable host) and never the key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING, Literal
+
+import httpx
+
+from coach.errors import InputError, LLMUnavailable
+from coach.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+log = logging.getLogger(__name__)
+
+Provider = Literal["ollama", "openai"]
+PROVIDERS: tuple[Provider, ...] = ("ollama", "openai")
+SPEC_HELP = "none, ollama:<model> or openai:<model>"
+OFFLINE_SPELLINGS = {"", "none", "off", "offline"}
+RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
+# Connection-level failures worth another attempt; a read timeout is one (a stalled server).
+RETRY_ERRORS = (httpx.TransportError,)
+# Servers and clients word an overflowing prompt differently; these cover OpenAI, llama.cpp,
+# vLLM and Ollama.
+_OVERFLOW = re.compile(
+    r"context (length|window|size)|maximum context|too many tokens|exceeds? the (available )?"
+    r"context|prompt is too long|n_ctx",
+    re.IGNORECASE,
+)
+_KEY_LIKE = re.compile(r"\b(sk-[A-Za-z0-9_\-*]{3,}|Bearer\s+\S+)")
+
+
+@dataclass(frozen=True)
+class Backend:
+    """A parsed backend spec and where it lives."""
+
+    provider: Provider
+    model: str
+    base_url: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.provider}:{self.model}"
+
+
+def parse_spec(spec: str | None = None, settings: Settings | None = None) -> Backend | None:
+    """`None` for offline; otherwise the backend, with the base URL settings give it."""
+    settings = settings or get_settings()
+    text = (settings.llm if spec is None else spec).strip()
+    if text.lower() in OFFLINE_SPELLINGS:
+        return None
+    provider, sep, model = text.partition(":")
+    if not sep or provider not in PROVIDERS or not model.strip():
+        raise InputError("llm", text, SPEC_HELP)
+    if provider == "ollama":
+        return Backend("ollama", model.strip(), _with_scheme(settings.ollama_host))
+    base = settings.openai_base_url or "https://api.openai.com/v1"
+    return Backend("openai", model.strip(), base.rstrip("/"))
+
+
+def _with_scheme(host: str) -> str:
+    # OLLAMA_HOST is often written bare ("127.0.0.1:11434"), as the ollama CLI accepts.
+    host = host.strip().rstrip("/")
+    return host if "://" in host else f"http://{host}"
+
+
+def make_chat_model(spec: str | None = None) -> BaseChatModel | None:
+    """The chat model for `spec` (default: settings.llm), or None for offline.
+
+    Nothing is contacted here: an unreachable host or an unknown model shows up on the first
+    call (see `describe_failure`) or in `probe` (`coach doctor`).
+    """
+    settings = get_settings()
+    backend = parse_spec(spec, settings)
+    if backend is None:
+        return None
+    if backend.provider == "ollama":
+        return _ollama(backend, settings)
+    return _openai(backend, settings)
+
+
+def _ollama(backend: Backend, settings: Settings) -> BaseChatModel:
+    from langchain_ollama import ChatOllama
+
+    return ChatOllama(
+        model=backend.model,
+        base_url=backend.base_url,
+        temperature=settings.llm_temperature,
+        seed=settings.llm_seed,
+        client_kwargs={"timeout": settings.llm_timeout},
+        sync_client_kwargs={"transport": RetryTransport.from_settings(settings)},
+        async_client_kwargs={"transport": AsyncRetryTransport.from_settings(settings)},
+    )
+
+
+def _openai(backend: Backend, settings: Settings) -> BaseChatModel:
+    from langchain_openai import ChatOpenAI
+    from pydantic import SecretStr
+
+    timeout = httpx.Timeout(settings.llm_timeout, connect=min(10.0, settings.llm_timeout))
+    # Local servers (llama.cpp, vLLM, LM Studio) take any key; the client insists on one.
+    key = settings.openai_api_key or SecretStr("not-needed")
+    return ChatOpenAI(
+        model=backend.model,
+        base_url=backend.base_url,
+        api_key=key,
+        temperature=settings.llm_temperature,
+        seed=settings.llm_seed,
+        timeout=timeout,
+        # Our transport retries; the SDK's own retries would multiply the attempts.
+        max_retries=0,
+        use_responses_api=False,
+        http_client=httpx.Client(transport=RetryTransport.from_settings(settings), timeout=timeout),
+        http_async_client=httpx.AsyncClient(
+            transport=AsyncRetryTransport.from_settings(settings), timeout=timeout
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    retries: int
+    backoff: float
+    max_wait: float
+
+    def delay(self, attempt: int, response: httpx.Response | None) -> float:
+        """Seconds to wait before retry number `attempt + 1`."""
+        hinted = retry_after(response) if response is not None else None
+        if hinted is not None:
+            return min(hinted, self.max_wait)
+        return min(self.backoff * (2**attempt), self.max_wait)
+
+
+def retry_after(response: httpx.Response) -> float | None:
+    """Seconds from `Retry-After` (delta or HTTP date) or `retry-after-ms`; None if absent."""
+    millis = response.headers.get("retry-after-ms")
+    if millis:
+        try:
+            return max(0.0, float(millis) / 1000)
+        except ValueError:
+            pass
+    value = response.headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+def _log_retry(request: httpx.Request, why: str, attempt: int, policy: RetryPolicy, delay: float):
+    # Host and path only: headers carry the API key.
+    log.warning("LLM request %s%s failed (%s); retry %d/%d in %.1f s", request.url.host,
+                request.url.path, why, attempt + 1, policy.retries, delay)
+
+
+class RetryTransport(httpx.BaseTransport):
+    """Retries 429 / 5xx / connection failures with backoff, before the body is handed on."""
+
+    def __init__(self, policy: RetryPolicy, inner: httpx.BaseTransport | None = None) -> None:
+        self.policy, self._inner = policy, inner or httpx.HTTPTransport()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RetryTransport:
+        return cls(RetryPolicy(settings.llm_retries, settings.llm_backoff, settings.llm_max_wait))
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        for attempt in range(self.policy.retries + 1):
+            last = attempt == self.policy.retries
+            try:
+                response = self._inner.handle_request(request)
+            except RETRY_ERRORS as exc:
+                if last:
+                    raise
+                delay, why = self.policy.delay(attempt, None), type(exc).__name__
+            else:
+                if response.status_code not in RETRY_STATUSES or last:
+                    return response
+                delay, why = self.policy.delay(attempt, response), f"HTTP {response.status_code}"
+                response.close()
+            _log_retry(request, why, attempt, self.policy, delay)
+            time.sleep(delay)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class AsyncRetryTransport(httpx.AsyncBaseTransport):
+    """The async twin of RetryTransport (Gradio and async callers)."""
+
+    def __init__(self, policy: RetryPolicy, inner: httpx.AsyncBaseTransport | None = None) -> None:
+        self.policy, self._inner = policy, inner or httpx.AsyncHTTPTransport()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> AsyncRetryTransport:
+        return cls(RetryPolicy(settings.llm_retries, settings.llm_backoff, settings.llm_max_wait))
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        for attempt in range(self.policy.retries + 1):
+            last = attempt == self.policy.retries
+            try:
+                response = await self._inner.handle_async_request(request)
+            except RETRY_ERRORS as exc:
+                if last:
+                    raise
+                delay, why = self.policy.delay(attempt, None), type(exc).__name__
+            else:
+                if response.status_code not in RETRY_STATUSES or last:
+                    return response
+                delay, why = self.policy.delay(attempt, response), f"HTTP {response.status_code}"
+                await response.aclose()
+            _log_retry(request, why, attempt, self.policy, delay)
+            await asyncio.sleep(delay)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+def scrub(text: str, settings: Settings | None = None) -> str:
+    """The text with the API key (and anything shaped like one) masked."""
+    settings = settings or get_settings()
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else ""
+    if len(key) >= 4:
+        text = text.replace(key, "***")
+    return _KEY_LIKE.sub("***", text)
+
+
+def is_context_overflow(exc: BaseException) -> bool:
+    """True when a provider rejected the prompt for being longer than the model's context."""
+    status = _status(exc)
+    return status in (400, 413, 500) and bool(_OVERFLOW.search(str(exc)))
+
+
+def describe_failure(exc: BaseException, spec: str | None = None) -> LLMUnavailable | None:
+    """A one-line LLMUnavailable for a provider or transport failure; None for anything else.
+
+    None means the exception is not the backend's doing (a bug of ours), so callers re-raise it.
+    """
+    settings = get_settings()
+    backend = parse_spec(spec, settings)
+    label = backend.label if backend else "none"
+    where = backend.base_url if backend else "?"
+    cause = _cause(exc, backend, where, settings)
+    if cause is None:
+        return None
+    return LLMUnavailable(label, scrub(cause, settings))
+
+
+def _cause(exc: BaseException, backend: Backend | None, where: str,
+           settings: Settings) -> str | None:
+    status = _status(exc)
+    model = backend.model if backend else "?"
+    tries = f" after {settings.llm_retries} retries" if settings.llm_retries else ""
+    if _is_timeout(exc):
+        return f"no answer from {where} within {settings.llm_timeout:g} s{tries}"
+    if _is_connection(exc):
+        return f"cannot reach {where}{tries}"
+    if status in (401, 403):
+        return f"the API key was rejected (HTTP {status}); check OPENAI_API_KEY"
+    if status == 404:
+        return f"unknown model '{model}' at {where} (HTTP 404), or a wrong base URL"
+    if status == 429:
+        return f"rate limited (HTTP 429){tries}"
+    if status is not None and status >= 500:
+        return f"server error (HTTP {status}){tries}: {_first_line(exc)}"
+    if status is not None:
+        return f"request rejected (HTTP {status}): {_first_line(exc)}"
+    return None
+
+
+def _status(exc: BaseException) -> int | None:
+    status = getattr(exc, "status_code", None)
+    if isinstance(status, int) and status > 0:
+        return status
+    response = getattr(exc, "response", None)
+    code = getattr(response, "status_code", None)
+    return code if isinstance(code, int) else None
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    import openai
+
+    return isinstance(exc, httpx.TimeoutException | openai.APITimeoutError | TimeoutError)
+
+
+def _is_connection(exc: BaseException) -> bool:
+    import openai
+
+    # The ollama client turns httpx.ConnectError into the builtin ConnectionError.
+    return isinstance(exc, httpx.TransportError | openai.APIConnectionError | ConnectionError)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:200]
