@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Literal
 
 from pydantic import BaseModel
@@ -69,6 +70,29 @@ def fits(need_gib: float) -> list[GpuFit]:
     """A verdict for every catalog GPU, smallest memory first."""
     ordered = sorted(CATALOG, key=lambda g: g.capacity_gib)
     return [verdict(need_gib, gpu) for gpu in ordered]
+
+
+def _words(gpu: Gpu) -> list[str]:
+    return gpu.name.lower().removeprefix("rtx ").split()[:-1]
+
+
+def _pattern(gpu: Gpu, sized: bool) -> str:
+    """`RTX 4060 Ti 16GB` -> `\b4060[\\s-]*ti\b` (optionally followed by its size)."""
+    size = rf"[\s-]*{int(gpu.capacity_gib)}\s*(?:gb|гб)?" if sized else ""
+    return r"\b" + r"[\s-]*".join(map(re.escape, _words(gpu))) + size + r"\b"
+
+
+def find_in_text(text: str) -> list[Gpu]:
+    """Catalog GPUs named in free text (`on a 4090`, `A100 80GB`, `на H100`). A model name
+    with a size picks that variant; without one, every variant (both A100s) is kept."""
+    lower = text.lower()
+    found = [g for g in CATALOG if re.search(_pattern(g, sized=False), lower)]
+    sized = {tuple(_words(g)) for g in found if re.search(_pattern(g, sized=True), lower)}
+    return [
+        g
+        for g in found
+        if tuple(_words(g)) not in sized or re.search(_pattern(g, sized=True), lower)
+    ]
 
 
 def fits_text(need_gib: float) -> str:

@@ -101,6 +101,9 @@ class MemoryEstimate(CalcResult):
     gpus: int = 1
     bytes_per_param: dict[str, float] = Field(default_factory=dict)
     breakdown_gib: dict[str, float] = Field(default_factory=dict)
+    # Training modes: the total under the other convention (naive <-> mixed), for comparison.
+    other_convention: Literal["naive", "mixed"] | None = None
+    other_total_gb: float | None = None
 
 
 @dataclass
@@ -327,6 +330,8 @@ def estimate(q: MemoryQuery) -> MemoryEstimate:
         )
     steps.append(f"{num(gib(total))} GiB{label}: {fits_text(gib(total))}")
     assumptions = _assumptions(q, notes, q.convention)
+    other: Literal["naive", "mixed"] | None = None
+    other_total = 0.0
     if q.mode in TRAINING:
         other = "mixed" if q.convention == "naive" else "naive"
         other_total = sum(p.bytes for p in _parts(q, other)[1] if p.name)
@@ -347,4 +352,6 @@ def estimate(q: MemoryQuery) -> MemoryEstimate:
         params=n,
         gpus=q.gpus,
         fits=fits(gib(total)),
+        other_convention=other,
+        other_total_gb=rounded(gb(other_total)) if other else None,
     )

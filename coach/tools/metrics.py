@@ -226,8 +226,7 @@ def bleu(q: BleuQuery) -> CalcResult:
     single = len(q.hyp) == 1
     metric = BLEU(lowercase=q.lowercase, tokenize=q.tokenize, effective_order=single)
     score = metric.corpus_score(q.hyp, _streams(q))
-    stats = zip(score.counts, score.totals, score.precisions, strict=True)
-    steps = [_precision_step(n, c, t, p) for n, (c, t, p) in enumerate(stats, 1)]
+    steps = _precision_steps(score.counts, score.totals, score.precisions)
     steps.append(
         f"BP = exp(1 - r/c) if c < r else 1; c = {score.sys_len}, r = {score.ref_len} "
         f"-> BP = {num(score.bp)}"
@@ -258,10 +257,15 @@ def bleu(q: BleuQuery) -> CalcResult:
     )
 
 
-def _precision_step(n: int, matches: int, total: int, precision: float) -> str:
-    if matches == 0 and precision > 0:
-        return f"p{n} = {matches}/{total}, smoothed ('exp': halves per zero order) to {num(precision)}%"
-    return f"p{n} = {matches}/{total} = {num(precision)}%"
+def _precision_steps(counts: list[int], totals: list[int], precisions: list[float]) -> list[str]:
+    steps, zeros = [], 0
+    for n, (matches, total, p) in enumerate(zip(counts, totals, precisions, strict=True), 1):
+        if matches == 0 and p > 0:
+            zeros += 1
+            steps.append(f"p{n} = 0/{total}; 'exp' smoothing: 1/(2^{zeros}·{total}) = {num(p)}%")
+        else:
+            steps.append(f"p{n} = {matches}/{total} = {num(p)}%")
+    return steps
 
 
 def chrf(q: TextQuery) -> CalcResult:
