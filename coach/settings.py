@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     # "auto": native tool calls, plus calls a model writes as text (bare JSON, ReAct lines);
     # "react": no native tools at all, for models or servers without tool calling.
     llm_tool_mode: Literal["auto", "react"] = "auto"
+    # With an LLM backend, add its judgment to each grade (one more model call per answer).
+    llm_grading: bool = True
 
     # Interview defaults: questions per session and follow-up probes per question.
     interview_questions: int = 5
