@@ -17,6 +17,7 @@ from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Literal
 
 import httpx
+from pydantic import BaseModel, Field
 
 from coach.errors import InputError, LLMUnavailable
 from coach.settings import Settings, get_settings
@@ -167,8 +168,15 @@ def retry_after(response: httpx.Response) -> float | None:
 
 def _log_retry(request: httpx.Request, why: str, attempt: int, policy: RetryPolicy, delay: float):
     # Host and path only: headers carry the API key.
-    log.warning("LLM request %s%s failed (%s); retry %d/%d in %.1f s", request.url.host,
-                request.url.path, why, attempt + 1, policy.retries, delay)
+    log.warning(
+        "LLM request %s%s failed (%s); retry %d/%d in %.1f s",
+        request.url.host,
+        request.url.path,
+        why,
+        attempt + 1,
+        policy.retries,
+        delay,
+    )
 
 
 class RetryTransport(httpx.BaseTransport):
@@ -265,8 +273,9 @@ def describe_failure(exc: BaseException, spec: str | None = None) -> LLMUnavaila
     return LLMUnavailable(label, scrub(cause, settings))
 
 
-def _cause(exc: BaseException, backend: Backend | None, where: str,
-           settings: Settings) -> str | None:
+def _cause(
+    exc: BaseException, backend: Backend | None, where: str, settings: Settings
+) -> str | None:
     status = _status(exc)
     model = backend.model if backend else "?"
     tries = f" after {settings.llm_retries} retries" if settings.llm_retries else ""
@@ -312,3 +321,76 @@ def _is_connection(exc: BaseException) -> bool:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return (text[0] if text else type(exc).__name__)[:200]
+
+
+class BackendCheck(BaseModel):
+    """Whether a backend answers, and which models it lists (`coach doctor`, interview start)."""
+
+    backend: str
+    base_url: str
+    reachable: bool
+    models: list[str] = Field(default_factory=list)
+    model_available: bool | None = None  # None: the server does not list models
+    error: str | None = None
+
+    @property
+    def usable(self) -> bool:
+        """Worth trying: it answered, and does not deny having the model."""
+        return self.reachable and self.error is None and self.model_available is not False
+
+
+def check(spec: str | None = None, *, timeout: float | None = None) -> BackendCheck | None:
+    """List the backend's models (with the usual retries); None for offline."""
+    settings = get_settings()
+    backend = parse_spec(spec, settings)
+    if backend is None:
+        return None
+    path = "/api/tags" if backend.provider == "ollama" else "/models"
+    headers = {}
+    if backend.provider == "openai" and settings.openai_api_key:
+        headers["Authorization"] = f"Bearer {settings.openai_api_key.get_secret_value()}"
+    found = BackendCheck(backend=backend.label, base_url=backend.base_url, reachable=False)
+    try:
+        with httpx.Client(
+            transport=RetryTransport.from_settings(settings),
+            timeout=timeout or min(settings.llm_timeout, 10.0),
+        ) as client:
+            response = client.get(backend.base_url + path, headers=headers)
+    except httpx.HTTPError as exc:
+        found.error = _cause_of(exc, spec)
+        return found
+    found.reachable = True
+    if response.status_code >= 400:
+        found.error = _cause_of(
+            httpx.HTTPStatusError(response.text[:200], request=response.request, response=response),
+            spec,
+        )
+        return found
+    found.models = _model_names(backend.provider, response)
+    if found.models:
+        found.model_available = _listed(backend, found.models)
+    return found
+
+
+def _cause_of(exc: httpx.HTTPError, spec: str | None) -> str:
+    failure = describe_failure(exc, spec)
+    return failure.cause if failure else scrub(str(exc))
+
+
+def _model_names(provider: Provider, response: httpx.Response) -> list[str]:
+    try:
+        body = response.json()
+    except ValueError:
+        return []
+    items = (
+        body.get("models" if provider == "ollama" else "data", []) if isinstance(body, dict) else []
+    )
+    key = "name" if provider == "ollama" else "id"
+    return [str(item[key]) for item in items if isinstance(item, dict) and key in item]
+
+
+def _listed(backend: Backend, models: list[str]) -> bool:
+    if backend.model in models:
+        return True
+    # Ollama lists "qwen2.5:1.5b"; a bare "qwen2.5" means its ":latest" tag.
+    return backend.provider == "ollama" and f"{backend.model}:latest" in models

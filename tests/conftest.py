@@ -38,10 +38,16 @@ from tests.servers.openai import OpenAIServer  # noqa: E402
 FakeStep = AIMessage | str | Callable[[list[BaseMessage]], AIMessage | str]
 
 
-def tool_call(name: str, args: dict[str, Any] | None = None, call_id: str | None = None) -> AIMessage:
+def tool_call(
+    name: str, args: dict[str, Any] | None = None, call_id: str | None = None
+) -> AIMessage:
     """An AIMessage calling one tool, as a tool-calling model returns it."""
-    return AIMessage(content="", tool_calls=[
-        {"name": name, "args": args or {}, "id": call_id or f"call_{name}", "type": "tool_call"}])
+    return AIMessage(
+        content="",
+        tool_calls=[
+            {"name": name, "args": args or {}, "id": call_id or f"call_{name}", "type": "tool_call"}
+        ],
+    )
 
 
 class FakeChatModel(BaseChatModel):
@@ -80,13 +86,22 @@ class FakeChatModel(BaseChatModel):
             step = step(messages)
         return AIMessage(content=step) if isinstance(step, str) else step
 
-    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
-                  run_manager: CallbackManagerForLLMRun | None = None,
-                  **kwargs: Any) -> ChatResult:
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
         return ChatResult(generations=[ChatGeneration(message=self._next(messages))])
 
-    def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
-                run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any):
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ):
         message = self._next(messages)
         text = message.content if isinstance(message.content, str) else ""
         words = text.split(" ") if text else []
@@ -96,11 +111,21 @@ class FakeChatModel(BaseChatModel):
             if run_manager:
                 run_manager.on_llm_new_token(piece, chunk=chunk)
             yield chunk
-        yield ChatGenerationChunk(message=AIMessageChunk(
-            content="", tool_call_chunks=[
-                {"name": c["name"], "args": json.dumps(c["args"]), "id": c["id"], "index": i,
-                 "type": "tool_call_chunk"} for i, c in enumerate(message.tool_calls)]))
-
+        yield ChatGenerationChunk(
+            message=AIMessageChunk(
+                content="",
+                tool_call_chunks=[
+                    {
+                        "name": c["name"],
+                        "args": json.dumps(c["args"]),
+                        "id": c["id"],
+                        "index": i,
+                        "type": "tool_call_chunk",
+                    }
+                    for i, c in enumerate(message.tool_calls)
+                ],
+            )
+        )
 
 
 @pytest.fixture

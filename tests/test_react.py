@@ -16,17 +16,20 @@ from coach.react import (
 )
 
 
-@pytest.mark.parametrize("text", [
-    '{"name": "grade_answer", "arguments": {}}',
-    '{"name": "grade_answer", "parameters": {}}',
-    '```json\n{"name": "grade_answer", "arguments": {}}\n```',
-    '<tool_call>\n{"name": "grade_answer", "arguments": {}}\n</tool_call>',
-    '{"action": "grade_answer", "action_input": {}}',
-    '{"function": {"name": "grade_answer", "arguments": "{}"}}',
-    "Thought: I should grade it.\nAction: grade_answer\nAction Input: {}",
-    "Action: grade_answer",
-    "<think>grade first</think>\n{\"name\": \"grade_answer\", \"arguments\": {}}",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"name": "grade_answer", "arguments": {}}',
+        '{"name": "grade_answer", "parameters": {}}',
+        '```json\n{"name": "grade_answer", "arguments": {}}\n```',
+        '<tool_call>\n{"name": "grade_answer", "arguments": {}}\n</tool_call>',
+        '{"action": "grade_answer", "action_input": {}}',
+        '{"function": {"name": "grade_answer", "arguments": "{}"}}',
+        "Thought: I should grade it.\nAction: grade_answer\nAction Input: {}",
+        "Action: grade_answer",
+        '<think>grade first</think>\n{"name": "grade_answer", "arguments": {}}',
+    ],
+)
 def test_each_shape_parses(text: str) -> None:
     calls = parse_text_calls(text)
     assert [c.name for c in calls] == ["grade_answer"]
@@ -35,19 +38,23 @@ def test_each_shape_parses(text: str) -> None:
 
 def test_arguments_survive() -> None:
     calls = parse_text_calls(
-        'Action: memory\nAction Input: {"params": "13B", "optimizer": "adamw"}\n')
+        'Action: memory\nAction Input: {"params": "13B", "optimizer": "adamw"}\n'
+    )
     assert calls[0].args == {"params": "13B", "optimizer": "adamw"}
     listed = parse_text_calls('[{"name": "a", "arguments": {"x": 1}}, {"name": "b"}]')
     assert [(c.name, c.args) for c in listed] == [("a", {"x": 1}), ("b", {})]
 
 
-@pytest.mark.parametrize("broken, expected", [
-    ('{"k": 3,}', {"k": 3}),
-    ("{'query': 'kv cache'}", {"query": "kv cache"}),
-    ('{"ok": true, "n": null', {"ok": True, "n": None}),
-    ('{"a": {"b": [1, 2', {"a": {"b": [1, 2]}}),
-    ('{"a": 1} and then some chatter', {"a": 1}),
-])
+@pytest.mark.parametrize(
+    "broken, expected",
+    [
+        ('{"k": 3,}', {"k": 3}),
+        ("{'query': 'kv cache'}", {"query": "kv cache"}),
+        ('{"ok": true, "n": null', {"ok": True, "n": None}),
+        ('{"a": {"b": [1, 2', {"a": {"b": [1, 2]}}),
+        ('{"a": 1} and then some chatter', {"a": 1}),
+    ],
+)
 def test_repair_json(broken: str, expected: object) -> None:
     assert repair_json(broken) == expected
 
@@ -69,12 +76,22 @@ def test_recover_turns_text_into_tool_calls() -> None:
 
 
 def test_recover_repairs_malformed_native_arguments() -> None:
-    message = AIMessage(content="", invalid_tool_calls=[
-        {"name": "search_corpus", "args": '{"query": "rlhf",', "id": "c1", "error": "bad json",
-         "type": "invalid_tool_call"}])
+    message = AIMessage(
+        content="",
+        invalid_tool_calls=[
+            {
+                "name": "search_corpus",
+                "args": '{"query": "rlhf",',
+                "id": "c1",
+                "error": "bad json",
+                "type": "invalid_tool_call",
+            }
+        ],
+    )
     fixed = recover(message)
-    assert fixed.tool_calls == [{"name": "search_corpus", "args": {"query": "rlhf"}, "id": "c1",
-                                 "type": "tool_call"}]
+    assert fixed.tool_calls == [
+        {"name": "search_corpus", "args": {"query": "rlhf"}, "id": "c1", "type": "tool_call"}
+    ]
 
 
 def test_recover_keeps_plain_replies() -> None:
@@ -83,9 +100,14 @@ def test_recover_keeps_plain_replies() -> None:
 
 
 def test_text_protocol_rendering() -> None:
-    history = [HumanMessage("task"), AIMessage(content="", tool_calls=[
-        {"name": "grade_answer", "args": {}, "id": "c1", "type": "tool_call"}]),
-        ToolMessage(content="score: 6/10", tool_call_id="c1")]
+    history = [
+        HumanMessage("task"),
+        AIMessage(
+            content="",
+            tool_calls=[{"name": "grade_answer", "args": {}, "id": "c1", "type": "tool_call"}],
+        ),
+        ToolMessage(content="score: 6/10", tool_call_id="c1"),
+    ]
     converted = to_text_protocol(history)
     assert converted[1].content == "Action: grade_answer\nAction Input: {}"
     assert isinstance(converted[2], HumanMessage)
@@ -106,8 +128,9 @@ def test_looks_like_protocol() -> None:
 
 def test_token_gate_holds_tool_calls_and_passes_prose() -> None:
     gate = TokenGate()
-    assert "".join(gate.feed(p) for p in ['{"name": ', '"grade_answer", ', '"arguments": {}}']) \
-        == ""
+    assert (
+        "".join(gate.feed(p) for p in ['{"name": ', '"grade_answer", ', '"arguments": {}}']) == ""
+    )
     gate.reset()
     shown = "".join(gate.feed(p) for p in ["Good ", "answer, ", "you covered ", "the cache."])
     assert shown == "Good answer, you covered the cache."

@@ -75,20 +75,24 @@ _COMMANDS: dict[IntentKind, str] = {
         r"پایان|تمام|بس|خروج"
     ),
 }
-_COMMAND_RES = {kind: re.compile(rf"^(?:{pattern})$", re.IGNORECASE)
-                for kind, pattern in _COMMANDS.items()}
+_COMMAND_RES = {
+    kind: re.compile(rf"^(?:{pattern})$", re.IGNORECASE) for kind, pattern in _COMMANDS.items()
+}
 
-_TOPIC_RES = [re.compile(p, re.IGNORECASE) for p in (
-    r"^(?:please |can you |could you )?(?:ask me|quiz me|ask|give me (?:a )?questions?|"
-    r"let'?s (?:talk|focus)|switch(?: the topic)? to|more questions) (?:about|on|to|regarding) "
-    r"(?P<x>.+)$",
-    r"^(?:спроси(?:те)?|задай(?:те)? (?:мне )?вопрос(?:ы)?|давай(?:те)?|поговорим|"
-    r"хочу вопрос(?:ы)?|вопрос(?:ы)?) (?:мне |меня )?(?:про|о|об|по теме|по) (?P<x>.+)$",
-    r"^(?:问我|考考我|考我|来点|我想练习)(?:关于|一些|一下)?(?P<x>.+?)(?:的问题|的题目|方面的问题|的题)?$",
-    r"^关于(?P<x>.+?)的(?:问题|题目)$",
-    r"^(?:دربارهٔ|درباره|در مورد|راجع به)\s*(?P<x>.+?)\s*(?:بپرس|سؤال کن|سوال کن|سؤال بپرس|"
-    r"سوال بپرس|بپرسید)$",
-)]
+_TOPIC_RES = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"^(?:please |can you |could you )?(?:ask me|quiz me|ask|give me (?:a )?questions?|"
+        r"let'?s (?:talk|focus)|switch(?: the topic)? to|more questions) (?:about|on|to|regarding) "
+        r"(?P<x>.+)$",
+        r"^(?:спроси(?:те)?|задай(?:те)? (?:мне )?вопрос(?:ы)?|давай(?:те)?|поговорим|"
+        r"хочу вопрос(?:ы)?|вопрос(?:ы)?) (?:мне |меня )?(?:про|о|об|по теме|по) (?P<x>.+)$",
+        r"^(?:问我|考考我|考我|来点|我想练习)(?:关于|一些|一下)?(?P<x>.+?)(?:的问题|的题目|方面的问题|的题)?$",
+        r"^关于(?P<x>.+?)的(?:问题|题目)$",
+        r"^(?:دربارهٔ|درباره|در مورد|راجع به)\s*(?P<x>.+?)\s*(?:بپرس|سؤال کن|سوال کن|سؤال بپرس|"
+        r"سوال بپرس|بپرسید)$",
+    )
+]
 
 _ASKING = re.compile(
     r"^(how (much|many|big)|what('?s| is) the|compute|calculate|estimate|will|can i|does it fit|"
@@ -105,18 +109,38 @@ _CALC_CUES = re.compile(
 
 # Names a candidate uses for a topic that the classification rules do not catch.
 _TOPIC_ALIASES: dict[str, Topic] = {
-    "rlhf": Topic.ALIGNMENT, "alignment": Topic.ALIGNMENT, "dpo": Topic.ALIGNMENT,
-    "rag": Topic.RAG, "retrieval": Topic.RAG, "transformers": Topic.ATTENTION,
-    "attention": Topic.ATTENTION, "lora": Topic.PEFT, "peft": Topic.PEFT,
-    "fine-tuning": Topic.PEFT, "finetuning": Topic.PEFT, "quantization": Topic.QUANTIZATION,
-    "vlm": Topic.VLM, "diffusion": Topic.GENERATIVE, "agents": Topic.AGENTS,
-    "tokenization": Topic.TOKENIZATION, "tokenizers": Topic.TOKENIZATION,
-    "embeddings": Topic.EMBEDDINGS, "metrics": Topic.METRICS, "nlp": Topic.CLASSIC_NLP,
-    "rnn": Topic.RNN_CNN, "lstm": Topic.RNN_CNN, "cnn": Topic.RNN_CNN,
-    "decoding": Topic.DECODING, "inference": Topic.DECODING, "kv cache": Topic.DECODING,
-    "distributed training": Topic.DISTRIBUTED, "pretraining": Topic.PRETRAINING,
-    "optimization": Topic.TRAINING, "training": Topic.TRAINING,
-    "positional encoding": Topic.POSITIONAL, "rope": Topic.POSITIONAL,
+    "rlhf": Topic.ALIGNMENT,
+    "alignment": Topic.ALIGNMENT,
+    "dpo": Topic.ALIGNMENT,
+    "rag": Topic.RAG,
+    "retrieval": Topic.RAG,
+    "transformers": Topic.ATTENTION,
+    "attention": Topic.ATTENTION,
+    "lora": Topic.PEFT,
+    "peft": Topic.PEFT,
+    "fine-tuning": Topic.PEFT,
+    "finetuning": Topic.PEFT,
+    "quantization": Topic.QUANTIZATION,
+    "vlm": Topic.VLM,
+    "diffusion": Topic.GENERATIVE,
+    "agents": Topic.AGENTS,
+    "tokenization": Topic.TOKENIZATION,
+    "tokenizers": Topic.TOKENIZATION,
+    "embeddings": Topic.EMBEDDINGS,
+    "metrics": Topic.METRICS,
+    "nlp": Topic.CLASSIC_NLP,
+    "rnn": Topic.RNN_CNN,
+    "lstm": Topic.RNN_CNN,
+    "cnn": Topic.RNN_CNN,
+    "decoding": Topic.DECODING,
+    "inference": Topic.DECODING,
+    "kv cache": Topic.DECODING,
+    "distributed training": Topic.DISTRIBUTED,
+    "pretraining": Topic.PRETRAINING,
+    "optimization": Topic.TRAINING,
+    "training": Topic.TRAINING,
+    "positional encoding": Topic.POSITIONAL,
+    "rope": Topic.POSITIONAL,
 }
 
 

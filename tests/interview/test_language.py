@@ -10,13 +10,16 @@ from coach.errors import InputError
 from coach.interview.language import check, detect, question_options, question_text, speaks
 
 
-@pytest.mark.parametrize("text, lang", [
-    ("Attention weighs values by query-key similarity.", "en"),
-    ("KV cache хранит ключи и значения для всех предыдущих токенов", "ru"),
-    ("注意力机制通过 query 和 key 的相似度加权", "zh"),
-    ("مکانیزم توجه مقادیر را بر اساس شباهت وزن می‌دهد", "fa"),
-    ("LoRA: low-rank адаптеры, W + BA, обучаем только A и B", "ru"),
-])
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Attention weighs values by query-key similarity.", "en"),
+        ("KV cache хранит ключи и значения для всех предыдущих токенов", "ru"),
+        ("注意力机制通过 query 和 key 的相似度加权", "zh"),
+        ("مکانیزم توجه مقادیر را بر اساس شباهت وزن می‌دهد", "fa"),
+        ("LoRA: low-rank адаптеры, W + BA, обучаем только A и B", "ru"),
+    ],
+)
 def test_detect(text: str, lang: str) -> None:
     assert detect(text) == lang
 
@@ -34,14 +37,27 @@ def test_check() -> None:
 
 
 def _question(lang: str, **extra: object) -> Question:
-    return Question(id="q", source="s.md", line=1, lang=lang, section="s", topic=Topic.RAG,
-                    text="Что такое RAG?" if lang == "ru" else "What is RAG?", **extra)
+    return Question(
+        id="q",
+        source="s.md",
+        line=1,
+        lang=lang,
+        section="s",
+        topic=Topic.RAG,
+        text="Что такое RAG?" if lang == "ru" else "What is RAG?",
+        **extra,
+    )
 
 
 def _entry(**extra: object) -> KeyEntry:
-    return KeyEntry(id="q", text_en="What is RAG?", reference_en="r",
-                    key_points=[KeyPoint(text="k", weight=1.0)],
-                    difficulty=Difficulty.JUNIOR, **extra)
+    return KeyEntry(
+        id="q",
+        text_en="What is RAG?",
+        reference_en="r",
+        key_points=[KeyPoint(text="k", weight=1.0)],
+        difficulty=Difficulty.JUNIOR,
+        **extra,
+    )
 
 
 def test_question_text_per_language() -> None:

@@ -174,8 +174,9 @@ def test_dropped_connection_is_retried(backend: tuple[str, OpenAIServer | Ollama
     assert model.invoke("hi").content == "back"
 
 
-def test_hang_past_timeout(backend: tuple[str, OpenAIServer | OllamaServer],
-                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_hang_past_timeout(
+    backend: tuple[str, OpenAIServer | OllamaServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
     spec, server = backend
     monkeypatch.setenv("COACH_LLM_TIMEOUT", "0.3")
     monkeypatch.setenv("COACH_LLM_RETRIES", "1")
@@ -204,11 +205,12 @@ def test_unreachable_host(monkeypatch: pytest.MonkeyPatch) -> None:
         with pytest.raises(Exception) as caught:
             model.invoke("hi")
         failure = describe_failure(caught.value, spec)
-        assert failure is not None and f"cannot reach http://127.0.0.1:{server.port}" in str(failure)
+        assert failure is not None and f"cannot reach http://127.0.0.1:{server.port}" in str(
+            failure
+        )
 
 
 def test_unknown_model(backend: tuple[str, OpenAIServer | OllamaServer]) -> None:
-    _, server = backend
     spec = backend[0].replace("test-model", "no-such-model")
     model = make_chat_model(spec)
     assert model is not None
@@ -217,9 +219,9 @@ def test_unknown_model(backend: tuple[str, OpenAIServer | OllamaServer]) -> None
     assert "unknown model 'no-such-model'" in str(describe_failure(caught.value, spec))
 
 
-def test_bad_key_is_reported_and_never_echoed(openai_server: OpenAIServer,
-                                               monkeypatch: pytest.MonkeyPatch,
-                                               caplog: pytest.LogCaptureFixture) -> None:
+def test_bad_key_is_reported_and_never_echoed(
+    openai_server: OpenAIServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     openai_server.api_key = "sk-right-key-000"
     secret = "sk-wrong-key-1234567890"
     monkeypatch.setenv("OPENAI_API_KEY", secret)

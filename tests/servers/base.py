@@ -67,8 +67,14 @@ class Recorded:
 class ScriptedServer:
     """Start with `start()` (or as a context manager); `url` is the base URL."""
 
-    def __init__(self, script: Iterable[ScriptItem] = (), *, models: Iterable[str] = ("test-model",),
-                 api_key: str | None = None, fallback: Responder | None = None) -> None:
+    def __init__(
+        self,
+        script: Iterable[ScriptItem] = (),
+        *,
+        models: Iterable[str] = ("test-model",),
+        api_key: str | None = None,
+        fallback: Responder | None = None,
+    ) -> None:
         self.script: deque[ScriptItem] = deque(script)
         self.models = list(models)
         self.api_key = api_key
@@ -98,8 +104,7 @@ class ScriptedServer:
         self._httpd = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self._httpd.daemon_threads = True
         self.port = self._httpd.server_address[1]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,),
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
         return self
 
@@ -132,13 +137,15 @@ class ScriptedServer:
     def is_chat(self, path: str) -> bool:
         raise NotImplementedError
 
-    def route(self, method: str, path: str, headers: dict[str, str],
-              body: dict[str, Any] | None) -> tuple[int, dict[str, str], Any] | None:
+    def route(
+        self, method: str, path: str, headers: dict[str, str], body: dict[str, Any] | None
+    ) -> tuple[int, dict[str, str], Any] | None:
         """Non-chat endpoints: (status, headers, JSON body), or None for 404."""
         raise NotImplementedError
 
-    def write_reply(self, handler: BaseHTTPRequestHandler, body: dict[str, Any],
-                    reply: Reply) -> None:
+    def write_reply(
+        self, handler: BaseHTTPRequestHandler, body: dict[str, Any], reply: Reply
+    ) -> None:
         raise NotImplementedError
 
     def error_body(self, reply: Reply) -> Any:
@@ -182,8 +189,12 @@ class ScriptedServer:
         return item if isinstance(item, Reply) else item(body)
 
     @staticmethod
-    def send_json(handler: BaseHTTPRequestHandler, status: int, payload: Any,
-                  headers: dict[str, str] | None = None) -> None:
+    def send_json(
+        handler: BaseHTTPRequestHandler,
+        status: int,
+        payload: Any,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         data = json.dumps(payload).encode()
         handler.send_response(status)
         handler.send_header("Content-Type", "application/json")

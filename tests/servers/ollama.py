@@ -19,12 +19,21 @@ class OllamaServer(ScriptedServer):
     def is_chat(self, path: str) -> bool:
         return path.rstrip("/") == "/api/chat"
 
-    def route(self, method: str, path: str, headers: dict[str, str],
-              body: dict[str, Any] | None) -> tuple[int, dict[str, str], Any] | None:
+    def route(
+        self, method: str, path: str, headers: dict[str, str], body: dict[str, Any] | None
+    ) -> tuple[int, dict[str, str], Any] | None:
         if path == "/api/tags":
-            models = [{"name": m, "model": m, "modified_at": self._stamp(), "size": 1,
-                       "digest": "0" * 64, "details": {"family": "scripted"}}
-                      for m in self.models]
+            models = [
+                {
+                    "name": m,
+                    "model": m,
+                    "modified_at": self._stamp(),
+                    "size": 1,
+                    "digest": "0" * 64,
+                    "details": {"family": "scripted"},
+                }
+                for m in self.models
+            ]
             return 200, {}, {"models": models}
         if path == "/api/show" and method == "POST":
             name = (body or {}).get("model") or (body or {}).get("name")
@@ -52,18 +61,29 @@ class OllamaServer(ScriptedServer):
         message: dict[str, Any] = {"role": "assistant", "content": content}
         if reply.tool_calls:
             # Ollama sends arguments as an object; a scripted str is sent as-is to be malformed.
-            message["tool_calls"] = [{"function": {"name": c.name, "arguments": c.arguments}}
-                                     for c in reply.tool_calls]
+            message["tool_calls"] = [
+                {"function": {"name": c.name, "arguments": c.arguments}} for c in reply.tool_calls
+            ]
         return message
 
     def _final(self, body: dict[str, Any], message: dict[str, Any]) -> dict[str, Any]:
-        return {"model": body.get("model"), "created_at": self._stamp(), "message": message,
-                "done": True, "done_reason": "stop", "total_duration": 1_000_000,
-                "load_duration": 1000, "prompt_eval_count": 10, "prompt_eval_duration": 1000,
-                "eval_count": 5, "eval_duration": 1000}
+        return {
+            "model": body.get("model"),
+            "created_at": self._stamp(),
+            "message": message,
+            "done": True,
+            "done_reason": "stop",
+            "total_duration": 1_000_000,
+            "load_duration": 1000,
+            "prompt_eval_count": 10,
+            "prompt_eval_duration": 1000,
+            "eval_count": 5,
+            "eval_duration": 1000,
+        }
 
-    def write_reply(self, handler: BaseHTTPRequestHandler, body: dict[str, Any],
-                    reply: Reply) -> None:
+    def write_reply(
+        self, handler: BaseHTTPRequestHandler, body: dict[str, Any], reply: Reply
+    ) -> None:
         if body.get("stream", True) is False:
             self.send_json(handler, 200, self._final(body, self._message(reply, reply.text or "")))
             return
@@ -74,10 +94,22 @@ class OllamaServer(ScriptedServer):
             handler.wfile.flush()
 
         for piece in self.pieces(reply.text) if reply.text else []:
-            line({"model": body.get("model"), "created_at": self._stamp(),
-                  "message": {"role": "assistant", "content": piece}, "done": False})
+            line(
+                {
+                    "model": body.get("model"),
+                    "created_at": self._stamp(),
+                    "message": {"role": "assistant", "content": piece},
+                    "done": False,
+                }
+            )
         if reply.tool_calls:
             # Ollama streams a tool call whole, in one chunk of its own.
-            line({"model": body.get("model"), "created_at": self._stamp(),
-                  "message": self._message(reply, ""), "done": False})
+            line(
+                {
+                    "model": body.get("model"),
+                    "created_at": self._stamp(),
+                    "message": self._message(reply, ""),
+                    "done": False,
+                }
+            )
         line(self._final(body, {"role": "assistant", "content": ""}))

@@ -18,13 +18,16 @@ class OpenAIServer(ScriptedServer):
     def is_chat(self, path: str) -> bool:
         return path.rstrip("/").endswith("/chat/completions")
 
-    def route(self, method: str, path: str, headers: dict[str, str],
-              body: dict[str, Any] | None) -> tuple[int, dict[str, str], Any] | None:
+    def route(
+        self, method: str, path: str, headers: dict[str, str], body: dict[str, Any] | None
+    ) -> tuple[int, dict[str, str], Any] | None:
         if path.rstrip("/").endswith("/models") and method == "GET":
             if not self._key_ok(headers):
                 return 401, {}, self._error("Incorrect API key provided.", "invalid_api_key")
-            data = [{"id": m, "object": "model", "created": 0, "owned_by": "scripted"}
-                    for m in self.models]
+            data = [
+                {"id": m, "object": "model", "created": 0, "owned_by": "scripted"}
+                for m in self.models
+            ]
             return 200, {}, {"object": "list", "data": data}
         return None
 
@@ -40,46 +43,75 @@ class OpenAIServer(ScriptedServer):
 
     @staticmethod
     def _error(message: str, code: str | None = None) -> dict[str, Any]:
-        return {"error": {"message": message, "type": "invalid_request_error", "param": None,
-                          "code": code}}
+        return {
+            "error": {
+                "message": message,
+                "type": "invalid_request_error",
+                "param": None,
+                "code": code,
+            }
+        }
 
     def error_body(self, reply: Reply) -> Any:
         return self._error(reply.error or "error")
 
-    def write_reply(self, handler: BaseHTTPRequestHandler, body: dict[str, Any],
-                    reply: Reply) -> None:
+    def write_reply(
+        self, handler: BaseHTTPRequestHandler, body: dict[str, Any], reply: Reply
+    ) -> None:
         if body.get("stream"):
             self._stream(handler, body, reply)
         else:
             self.send_json(handler, 200, self._completion(body, reply))
 
     def _calls(self, reply: Reply) -> list[dict[str, Any]]:
-        return [{"id": f"call_{i}", "type": "function",
-                 "function": {"name": c.name, "arguments": c.arguments
-                              if isinstance(c.arguments, str) else json.dumps(c.arguments)}}
-                for i, c in enumerate(reply.tool_calls)]
+        return [
+            {
+                "id": f"call_{i}",
+                "type": "function",
+                "function": {
+                    "name": c.name,
+                    "arguments": c.arguments
+                    if isinstance(c.arguments, str)
+                    else json.dumps(c.arguments),
+                },
+            }
+            for i, c in enumerate(reply.tool_calls)
+        ]
 
     def _completion(self, body: dict[str, Any], reply: Reply) -> dict[str, Any]:
         message: dict[str, Any] = {"role": "assistant", "content": reply.text}
         if reply.tool_calls:
             message["tool_calls"] = self._calls(reply)
         return {
-            "id": "chatcmpl-scripted", "object": "chat.completion", "created": self.now(),
+            "id": "chatcmpl-scripted",
+            "object": "chat.completion",
+            "created": self.now(),
             "model": body.get("model"),
-            "choices": [{"index": 0, "message": message, "logprobs": None,
-                         "finish_reason": "tool_calls" if reply.tool_calls else "stop"}],
+            "choices": [
+                {
+                    "index": 0,
+                    "message": message,
+                    "logprobs": None,
+                    "finish_reason": "tool_calls" if reply.tool_calls else "stop",
+                }
+            ],
             "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
         }
 
-    def _stream(self, handler: BaseHTTPRequestHandler, body: dict[str, Any],
-                reply: Reply) -> None:
+    def _stream(self, handler: BaseHTTPRequestHandler, body: dict[str, Any], reply: Reply) -> None:
         self.start_stream(handler, "text/event-stream")
 
         def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> None:
-            event = {"id": "chatcmpl-scripted", "object": "chat.completion.chunk",
-                     "created": self.now(), "model": body.get("model"),
-                     "choices": [{"index": 0, "delta": delta, "logprobs": None,
-                                  "finish_reason": finish}], **extra}
+            event = {
+                "id": "chatcmpl-scripted",
+                "object": "chat.completion.chunk",
+                "created": self.now(),
+                "model": body.get("model"),
+                "choices": [
+                    {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
+                ],
+                **extra,
+            }
             handler.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
             handler.wfile.flush()
 
@@ -88,18 +120,35 @@ class OpenAIServer(ScriptedServer):
             chunk({"content": piece})
         for index, call in enumerate(self._calls(reply)):
             arguments = call["function"]["arguments"]
-            head = {"index": index, "id": call["id"], "type": "function",
-                    "function": {"name": call["function"]["name"], "arguments": ""}}
+            head = {
+                "index": index,
+                "id": call["id"],
+                "type": "function",
+                "function": {"name": call["function"]["name"], "arguments": ""},
+            }
             chunk({"tool_calls": [head]})
             # Arguments arrive in fragments, as real servers send them.
             for start in range(0, len(arguments), 8):
-                chunk({"tool_calls": [{"index": index,
-                                       "function": {"arguments": arguments[start:start + 8]}}]})
+                chunk(
+                    {
+                        "tool_calls": [
+                            {
+                                "index": index,
+                                "function": {"arguments": arguments[start : start + 8]},
+                            }
+                        ]
+                    }
+                )
         chunk({}, "tool_calls" if reply.tool_calls else "stop")
         if (body.get("stream_options") or {}).get("include_usage"):
-            event = {"id": "chatcmpl-scripted", "object": "chat.completion.chunk",
-                     "created": self.now(), "model": body.get("model"), "choices": [],
-                     "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}}
+            event = {
+                "id": "chatcmpl-scripted",
+                "object": "chat.completion.chunk",
+                "created": self.now(),
+                "model": body.get("model"),
+                "choices": [],
+                "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
+            }
             handler.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
         handler.wfile.write(b"data: [DONE]\n\n")
         handler.wfile.flush()

@@ -1,0 +1,202 @@
+"""`coach interview`: a mock interview in the terminal (or from a script of inputs)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from coach.corpus.key import Difficulty
+from coach.corpus.models import Topic
+from coach.errors import InputError
+from coach.events import (
+    AgentMessage,
+    Event,
+    GradeReady,
+    Hint,
+    Notice,
+    QuestionAsked,
+    Summary,
+    Token,
+    ToolCalled,
+    ToolResult,
+)
+from coach.interview.language import check as check_lang
+from coach.interview.models import InterviewConfig
+from coach.settings import get_settings
+
+if TYPE_CHECKING:
+    from coach.agent import Interviewer
+
+app = typer.Typer(invoke_without_command=True, help="A mock interview in the terminal.")
+
+STOP = "stop"
+
+
+@app.callback()
+def interview(
+    topic: str | None = typer.Option(None, "--topic", help="Topic (see `coach corpus stats`)."),
+    difficulty: str | None = typer.Option(
+        None, "--difficulty", help="junior | middle | senior; default adapts to your answers."
+    ),
+    lang: str | None = typer.Option(
+        None, "--lang", help="en | ru | zh | fa; default: detected from your first answer."
+    ),
+    llm: str | None = typer.Option(
+        None, "--llm", help="none | ollama:<model> | openai:<model> (default: COACH_LLM)."
+    ),
+    questions: int | None = typer.Option(
+        None,
+        "--questions",
+        min=1,
+        max=100,
+        help="Main questions (default: COACH_INTERVIEW_QUESTIONS).",
+    ),
+    script: Path | None = typer.Option(
+        None,
+        "--script",
+        exists=True,
+        dir_okay=False,
+        help="Read inputs from this file, one per line.",
+    ),
+    resume: str | None = typer.Option(None, "--resume", help="Resume a session by id (prefix)."),
+    json_output: bool = typer.Option(False, "--json", help="Print events as JSON lines."),
+) -> None:
+    """Run a mock interview: answer each question, or type hint / skip / explain / harder /
+    easier / "ask me about RLHF" / a numeric question / stop. Every turn is saved."""
+    from coach.agent import open_interviewer
+
+    settings = get_settings()
+    config = None
+    if resume is None:
+        config = InterviewConfig(
+            topic=_choice("topic", topic, Topic),
+            difficulty=_choice("difficulty", difficulty, Difficulty),
+            lang=check_lang(lang),
+            llm=llm if llm is not None else settings.llm,
+            questions=questions or settings.interview_questions,
+            follow_ups=settings.follow_ups,
+        )
+    interviewer = open_interviewer(config, resume=resume, llm=llm)
+    run(interviewer, script_inputs(script), json_output=json_output, echo=script is not None)
+
+
+def _choice(field: str, value: str | None, enum: type[Topic] | type[Difficulty]) -> object:
+    if value is None:
+        return None
+    try:
+        return enum(value.strip().lower())
+    except ValueError:
+        raise InputError(field, value, [e.value for e in enum]) from None
+
+
+def script_inputs(script: Path | None) -> Iterator[str]:
+    """Candidate inputs: the script's non-empty, non-comment lines, or stdin until EOF."""
+    if script is not None:
+        for line in script.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.lstrip().startswith("#"):
+                yield line.strip()
+        return
+    while True:
+        try:
+            yield input("> ")
+        except EOFError:
+            return
+
+
+def run(interviewer: Interviewer, inputs: Iterable[str], *, json_output: bool, echo: bool) -> None:
+    """Drive an interviewer (Interview or AgentInterviewer) until it ends or inputs run out."""
+    show = _emit_json if json_output else render
+    try:
+        for event in interviewer.start():
+            show(event)
+        for text in inputs:
+            if echo and not json_output:
+                typer.echo(f"> {text}")
+            for event in interviewer.respond(text):
+                show(event)
+            if interviewer.state.finished:
+                return
+        for event in interviewer.respond(STOP):
+            show(event)
+    except KeyboardInterrupt:
+        session = interviewer.state.id
+        typer.echo(f"\nsaved; resume with: coach interview --resume {session}", err=True)
+        raise typer.Exit(130) from None
+
+
+def _emit_json(event: Event) -> None:
+    if not isinstance(event, Token):
+        typer.echo(json.dumps(event.model_dump(mode="json"), ensure_ascii=False))
+
+
+def render(event: Event) -> None:
+    """One event as terminal text."""
+    if isinstance(event, Token):
+        sys.stdout.write(event.text)
+        sys.stdout.flush()
+    elif isinstance(event, QuestionAsked):
+        _question(event)
+    elif isinstance(event, GradeReady):
+        _grade(event)
+    elif isinstance(event, AgentMessage):
+        if event.streamed:
+            typer.echo("")
+        else:
+            typer.echo(f"Interviewer: {event.text}")
+        if event.citations:
+            typer.echo("  Sources: " + ", ".join(f"[{c}]" for c in event.citations))
+    elif isinstance(event, Hint):
+        typer.echo(f"Hint {event.level}: {event.text}")
+    elif isinstance(event, Notice):
+        colour = typer.colors.YELLOW if event.level == "warning" else typer.colors.CYAN
+        typer.secho(f"[{event.code}] {event.text}", fg=colour)
+    elif isinstance(event, ToolCalled):
+        args = ", ".join(f"{k}={v!r}" for k, v in event.args.items())
+        typer.secho(f"  · {event.name}({args})", dim=True)
+    elif isinstance(event, ToolResult):
+        first = event.output.strip().splitlines()[0] if event.output.strip() else ""
+        typer.secho(f"  → {first[:160]}", dim=True)
+    elif isinstance(event, Summary):
+        _summary(event)
+
+
+def _question(event: QuestionAsked) -> None:
+    label = "Follow-up" if event.follow_up else f"Question {event.number}/{event.total}"
+    meta = " · ".join(x for x in (event.topic, event.difficulty, event.question_id) if x)
+    typer.secho(f"\n{label}  ({meta})", bold=True)
+    typer.echo(f"  {event.text}")
+    for i, option in enumerate(event.options):
+        typer.echo(f"    {chr(ord('A') + i)}) {option}")
+
+
+def _grade(event: GradeReady) -> None:
+    grade = event.grade
+    verdict = str(grade.verdict).replace("_", " ")
+    typer.secho(f"Score {grade.score:g}/10 · {verdict} · {grade.grader} grader", bold=True)
+    for point in grade.key_points:
+        mark = {"covered": "✓", "partly": "~"}.get(str(point.status), "✗")
+        typer.echo(f"  {mark} {point.text}")
+    for misconception in grade.misconceptions:
+        typer.echo(f"  ! {misconception}")
+    if grade.feedback:
+        typer.echo(f"  {grade.feedback}")
+    if grade.fallback_notice:
+        typer.secho(f"  [{grade.fallback_notice}]", fg=typer.colors.YELLOW)
+    citations = [c for c in (getattr(e, "citation", None) for e in grade.evidence) if c]
+    if citations:
+        typer.echo("  Sources: " + ", ".join(f"[{c}]" for c in citations))
+
+
+def _summary(event: Summary) -> None:
+    typer.secho("\n== Summary ==", bold=True)
+    typer.echo(event.text)
+    for topic in event.topics:
+        typer.echo(f"  {topic.topic}: {topic.mean_score:g}/10 over {topic.answered}")
+    if event.to_review:
+        typer.echo("  To review: " + ", ".join(event.to_review))
+    typer.echo(f"  Session: {event.session_id}")

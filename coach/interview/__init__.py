@@ -1,0 +1,4 @@
+"""The interview: its state, the state machine that runs it, and the rules-based interviewer.
+
+`machine.Interview` is the core (no LLM needed); `coach.agent` puts an LLM agent on top of it.
+"""
