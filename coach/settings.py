@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     data_dir: Path = Path(user_data_dir("interview-coach", appauthor=False))
     # Local model weights and the llama.cpp runtime (scripts/local_llm.py), kept across runs.
     llm_cache_dir: Path = Path(user_cache_dir("interview-coach", appauthor=False)) / "local-llm"
+    # Skip the real-model test tier (tests/real_llm); without it a missing model fails the tier.
+    skip_real_llm: bool = False
 
     max_answer_chars: int = 20_000
 
