@@ -18,8 +18,10 @@ def test_gpt3_training_compute() -> None:
 
 def test_training_time_from_throughput() -> None:
     # C / (peak x GPUs x MFU): 6 x 7e9 x 1e12 FLOPs at 312 TFLOP/s x 64 GPUs x 0.5 MFU.
-    result = run("training_flops", {"params": "7B", "tokens": "1T", "gpu_tflops": 312,
-                                    "gpus": 64, "mfu": 0.5})
+    result = run(
+        "training_flops",
+        {"params": "7B", "tokens": "1T", "gpu_tflops": 312, "gpus": 64, "mfu": 0.5},
+    )
     expected_days = 6 * 7e9 * 1e12 / (312e12 * 64 * 0.5) / 86400
     assert result.breakdown["days"] == pytest.approx(expected_days)
 
@@ -47,7 +49,8 @@ def test_attention_is_quadratic_in_sequence_length() -> None:
     long = run("attention", {"seq": 2048, "hidden": 4096, "heads": 32})
     assert long.value == pytest.approx(4 * (short.value or 0))
     assert long.breakdown["projection_flops"] == pytest.approx(
-        2 * short.breakdown["projection_flops"])
+        2 * short.breakdown["projection_flops"]
+    )
 
 
 def test_attention_score_matrix_memory() -> None:

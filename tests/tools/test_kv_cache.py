@@ -32,8 +32,10 @@ def test_vllm_paper_opt_13b_800_kb_per_token() -> None:
 
 def test_llama3_8b_shape_cli_example_is_1_gib() -> None:
     # Llama 3 8B config: 32 layers, 8 KV heads (GQA), head dim 128 -> 128 KiB per token.
-    result = run("kv_cache", {"layers": 32, "kv_heads": 8, "head_dim": 128, "seq": 8192,
-                              "batch": 1, "dtype": "fp16"})
+    result = run(
+        "kv_cache",
+        {"layers": 32, "kv_heads": 8, "head_dim": 128, "seq": 8192, "batch": 1, "dtype": "fp16"},
+    )
     assert result.total_gib == 1.0
     assert result.breakdown["keys"] == result.breakdown["values"]
 
@@ -49,9 +51,11 @@ def test_gqa_shrinks_the_cache_by_heads_over_kv_heads() -> None:
 def test_batch_and_dtype_scale_linearly() -> None:
     one = estimate(KVCacheQuery(model="mistral-7b", seq=1000))
     assert estimate(KVCacheQuery(model="mistral-7b", seq=1000, batch=4)).total_gb == pytest.approx(
-        4 * (one.total_gb or 0))
+        4 * (one.total_gb or 0)
+    )
     assert estimate(KVCacheQuery(model="mistral-7b", seq=1000, dtype="int8")).total_gb == (
-        pytest.approx((one.total_gb or 0) / 2))
+        pytest.approx((one.total_gb or 0) / 2)
+    )
 
 
 def test_steps_show_the_substituted_formula() -> None:

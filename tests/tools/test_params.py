@@ -28,10 +28,12 @@ def torch_count(module: nn.Module) -> int:
         ("lstm", nn.LSTM(100, 128), {"input_size": 100, "hidden_size": 128}),
         ("gru", nn.GRU(100, 128), {"input_size": 100, "hidden_size": 128}),
         ("rnn", nn.RNN(10, 20), {"input_size": 10, "hidden_size": 20}),
-        ("lstm", nn.LSTM(32, 64, num_layers=2, bidirectional=True),
-         {"input_size": 32, "hidden_size": 64, "layers": 2, "bidirectional": True}),
-        ("gru", nn.GRU(50, 30, num_layers=3),
-         {"input_size": 50, "hidden_size": 30, "layers": 3}),
+        (
+            "lstm",
+            nn.LSTM(32, 64, num_layers=2, bidirectional=True),
+            {"input_size": 32, "hidden_size": 64, "layers": 2, "bidirectional": True},
+        ),
+        ("gru", nn.GRU(50, 30, num_layers=3), {"input_size": 50, "hidden_size": 30, "layers": 3}),
     ],
 )
 def test_recurrent_matches_pytorch(kind: str, module: nn.Module, args: dict) -> None:
@@ -51,7 +53,8 @@ def test_keras_one_bias_convention() -> None:
 
 def test_multihead_attention_matches_pytorch() -> None:
     assert count(kind="attention", hidden_size=512, heads=8) == torch_count(
-        nn.MultiheadAttention(512, 8))
+        nn.MultiheadAttention(512, 8)
+    )
 
 
 def test_transformer_block_matches_pytorch_encoder_layer() -> None:
@@ -61,7 +64,8 @@ def test_transformer_block_matches_pytorch_encoder_layer() -> None:
 
 def test_embedding_matches_pytorch() -> None:
     assert count(kind="embedding", vocab=30522, hidden_size=768) == torch_count(
-        nn.Embedding(30522, 768))
+        nn.Embedding(30522, 768)
+    )
 
 
 # --- Published model sizes: transformers' num_parameters() for each checkpoint -------------------
@@ -114,7 +118,8 @@ def test_lora_paper_gpt3_wq_rank_8() -> None:
     # Hu et al. 2021 (LoRA) §7.1, Table 5: Wq alone at r = 8 on GPT-3 175B is "18M" parameters
     # (96 layers x 8 x (12288 + 12288) = 18.9M).
     assert count(kind="lora", rank=8, d_in=12288, d_out=12288, matrices=96) == pytest.approx(
-        18e6, rel=0.05)
+        18e6, rel=0.05
+    )
 
 
 def test_lora_all_llama_projections() -> None:
@@ -143,4 +148,3 @@ def test_heads_must_divide_hidden() -> None:
     with pytest.raises(InputError) as info:
         run("params", {"kind": "attention", "hidden_size": 100, "heads": 3})
     assert info.value.field == "heads"
-

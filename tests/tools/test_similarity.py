@@ -39,8 +39,12 @@ GUIDE_DOCS = ["a a a c", "a a", "a a a", "a a a a", "a a a b b", "a a a c c"]
 
 @pytest.mark.parametrize(
     ("smooth", "term", "expected"),
-    [(False, "a", 0.81940995), (False, "c", 0.57320793), (True, "a", 0.85151335),
-     (True, "c", 0.52433293)],
+    [
+        (False, "a", 0.81940995),
+        (False, "c", 0.57320793),
+        (True, "a", 0.85151335),
+        (True, "c", 0.52433293),
+    ],
 )
 def test_tfidf_sklearn_user_guide(smooth: bool, term: str, expected: float) -> None:
     result = run("tfidf", {"documents": GUIDE_DOCS, "term": term, "doc": 0, "smooth_idf": smooth})
