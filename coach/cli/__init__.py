@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from coach.cli import corpus
+from coach.cli import calc, corpus
 from coach.errors import CoachError
 
 app = typer.Typer(
@@ -16,6 +16,7 @@ app = typer.Typer(
     help="Interview Coach: mock ML interviews, grading and calculators.",
 )
 app.add_typer(corpus.app, name="corpus")
+app.add_typer(calc.app, name="calc")
 
 
 def main() -> None:
