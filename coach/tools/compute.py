@@ -11,11 +11,12 @@ from coach.errors import InputError
 from coach.tools.result import CalcResult, Query
 from coach.tools.units import (
     PRECISION_BYTES,
+    Count,
+    OptionalCount,
     Precision,
     gb,
     normalize_precision,
     num,
-    parse_count,
     short,
 )
 
@@ -68,20 +69,14 @@ def attention(q: AttentionQuery) -> CalcResult:
     )
 
 
-def _count(value: object) -> object:
-    return None if value is None else parse_count(value)
-
-
 class TrainingFlopsQuery(Query):
-    params: int = Field(description="parameters N, e.g. 175B")
-    tokens: int = Field(description="training tokens D, e.g. 300B")
+    params: Count = Field(description="parameters N, e.g. 175B")
+    tokens: Count = Field(description="training tokens D, e.g. 300B")
     gpu_tflops: float | None = Field(
         None, gt=0, description="peak TFLOP/s per GPU (A100 bf16: 312)"
     )
     gpus: int = Field(1, gt=0)
     mfu: float = Field(0.4, gt=0, le=1, description="model FLOPs utilisation")
-
-    _counts = field_validator("params", "tokens", mode="before")(_count)
 
 
 def training_flops(q: TrainingFlopsQuery) -> CalcResult:
@@ -116,10 +111,8 @@ def training_flops(q: TrainingFlopsQuery) -> CalcResult:
 
 
 class ChinchillaQuery(Query):
-    params: int | None = Field(None, description="model size N; gives D = 20·N")
+    params: OptionalCount = Field(None, description="model size N; gives D = 20·N")
     flops: float | None = Field(None, gt=0, description="compute budget C; gives N = sqrt(C/120)")
-
-    _counts = field_validator("params", mode="before")(_count)
 
 
 def chinchilla(q: ChinchillaQuery) -> CalcResult:

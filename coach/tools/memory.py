@@ -26,13 +26,13 @@ from coach.tools.result import CalcResult, Query
 from coach.tools.units import (
     FLOAT_PRECISIONS,
     PRECISION_BYTES,
+    OptionalCount,
     Precision,
     gb,
     gib,
     normalize_precision,
     normalizer,
     num,
-    parse_count,
     rounded,
     short,
 )
@@ -54,14 +54,10 @@ _MODE_ALIASES = {
 }
 
 
-def _count_or_none(value: object) -> object:
-    return None if value is None else parse_count(value)
-
-
 class MemoryQuery(Query):
     """A model (parameter count, preset or architecture) and how it is run."""
 
-    params: int | None = Field(None, description="parameter count: 7B, 7e9, 13.5M")
+    params: OptionalCount = Field(None, description="parameter count: 7B, 7e9, 13.5M")
     model: str | None = Field(None, description="preset, e.g. llama-2-7b (gives the shape)")
     layers: int | None = Field(None, gt=0)
     hidden: int | None = Field(None, gt=0)
@@ -83,14 +79,13 @@ class MemoryQuery(Query):
     checkpointing: Checkpointing = Field("none", description="activation recomputation")
     kv_dtype: Precision | None = Field(None, description="KV-cache precision; default fp16")
     lora_rank: int | None = Field(None, gt=0)
-    lora_params: int | None = Field(None, description="trainable adapter parameters, e.g. 4.2M")
+    lora_params: OptionalCount = Field(None, description="trainable adapter parameters, e.g. 4.2M")
     lora_targets: list[LoraTarget] = Field(default_factory=default_targets)
     zero: Literal[0, 1, 2, 3] = Field(0, description="ZeRO stage")
     fsdp: bool = Field(False, description="FSDP full sharding (= ZeRO stage 3)")
     gpus: int = Field(1, gt=0, description="data-parallel GPUs that share the sharded state")
     overhead_gb: float = Field(0.0, ge=0, description="framework/CUDA overhead to add, in GB")
 
-    _counts = field_validator("params", "lora_params", mode="before")(_count_or_none)
     _precisions = field_validator("precision", "kv_dtype", mode="before")(normalize_precision)
     _modes = field_validator("mode", mode="before")(normalizer(_MODE_ALIASES))
     _optimizers = field_validator("optimizer", mode="before")(normalize_optimizer)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, WithJsonSchema
 
 GB = 1e9  # decimal gigabyte: what papers and quizzes mean by "GB"
 GIB = 2**30  # binary gibibyte: what nvidia-smi and PyTorch report
@@ -62,6 +64,21 @@ def parse_count(value: object) -> int:
     if not math.isfinite(number) or number <= 0:
         raise ValueError("must be a positive count like 7B, 7e9 or 13.5M")
     return round(number)
+
+
+def _optional_count(value: object) -> int | None:
+    return None if value is None else parse_count(value)
+
+
+# An agent may send 7000000000 or "7B"; the JSON schema says so (pydantic would otherwise
+# advertise integers only).
+_COUNT_JSON = [{"type": "integer"}, {"type": "string", "examples": ["7B", "7e9", "13.5M"]}]
+Count = Annotated[int, BeforeValidator(parse_count), WithJsonSchema({"anyOf": _COUNT_JSON})]
+OptionalCount = Annotated[
+    int | None,
+    BeforeValidator(_optional_count),
+    WithJsonSchema({"anyOf": [*_COUNT_JSON, {"type": "null"}]}),
+]
 
 
 def normalizer(aliases: dict[str, str]) -> Callable[[Any], Any]:
