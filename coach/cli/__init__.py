@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from coach.cli import calc, corpus
+from coach.cli import calc, corpus, index, search
 from coach.errors import CoachError
 
 app = typer.Typer(
@@ -17,6 +17,8 @@ app = typer.Typer(
 )
 app.add_typer(corpus.app, name="corpus")
 app.add_typer(calc.app, name="calc")
+app.add_typer(index.app, name="index")
+app.command()(search.search)
 
 
 def main() -> None:
