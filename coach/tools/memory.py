@@ -272,19 +272,23 @@ def _parts(q: MemoryQuery, convention: str) -> tuple[int, list[_Part], list[str]
     return n, parts, steps, notes
 
 
-def _assumptions(q: MemoryQuery, notes: list[str], convention: str) -> list[str]:
+def _assumptions(q: MemoryQuery, notes: list[str], precision: str) -> list[str]:
     out = [*notes, "GB = 10^9 bytes, GiB = 2^30 bytes"]
     if q.mode in TRAINING:
         out.append(
-            "naive convention: weights, gradients and optimizer states all in the stated precision"
-            if convention == "naive"
-            else "mixed precision: 16-bit weights and gradients, fp32 master weights and fp32 "
-            "optimizer states (8-bit optimizers keep 1-byte states)"
+            f"naive convention: weights, gradients and optimizer states all in {precision}"
+            if q.convention == "naive"
+            else f"mixed precision: {precision} weights and gradients, fp32 master weights and "
+            "fp32 optimizer states (8-bit optimizers keep 1-byte states)"
         )
+    elif q.optimizer is not None:
+        out.append(f"optimizer {q.optimizer} ignored: inference keeps no optimizer state")
         if q.seq is None:
             out.append("activations not included (give batch and seq with a model shape)")
     if q.mode == "inference" and q.seq is None:
         out.append("weights only: no KV cache or activations (give seq with a model shape)")
+    elif q.mode == "inference":
+        out.append("inference activations (one layer at a time, freed as it goes) not included")
     if q.precision == "int4" or (q.precision is None and q.mode == "qlora"):
         out.append(
             "int4 counts 4 bits per weight without quantisation scales; nf4 adds QLoRA's "
@@ -318,13 +322,14 @@ def estimate(q: MemoryQuery) -> MemoryEstimate:
         + " + ".join(num(gb(v)) for v in breakdown.values())
         + f" = {num(gb(total))} GB = {num(gib(total))} GiB"
     )
-    if per_param and q.mode in ("inference", "train") and "activations" not in breakdown:
+    extras = {"activations", "kv_cache", "overhead"} & breakdown.keys()
+    if per_param and q.mode in ("inference", "train") and not extras:
         steps.append(
             f"= {num(sum(per_param.values()))} bytes per parameter"
             + (" before sharding" if (q.zero or q.fsdp) and q.gpus > 1 else "")
         )
     steps.append(f"{num(gib(total))} GiB{label}: {fits_text(gib(total))}")
-    assumptions = _assumptions(q, notes, q.convention)
+    assumptions = _assumptions(q, notes, _defaults(q)[0])
     other: Literal["naive", "mixed"] | None = None
     other_total = 0.0
     if q.mode in TRAINING:
