@@ -132,7 +132,8 @@ def test_rouge_n_counts_overlap() -> None:
 
 
 def test_perplexity_of_uniform_digits_is_10() -> None:
-    # Jurafsky & Martin, SLP3 §3.3: a uniform model over the ten digits has perplexity 10.
+    # Jurafsky & Martin, SLP3 ch. 3 (perplexity as branching factor): a uniform model over the
+    # ten digits has perplexity 10.
     result = run("perplexity", {"probs": [0.1] * 12})
     assert result.value == pytest.approx(10)
 
@@ -144,7 +145,8 @@ def test_perplexity_from_logprobs_shows_the_mean() -> None:
 
 
 def test_perplexity_in_bits() -> None:
-    # Perplexity = 2^H for H in bits (SLP3 §3.8): one bit of cross-entropy is perplexity 2.
+    # Perplexity = 2^H for H in bits (SLP3 ch. 3, perplexity and entropy): one bit of
+    # cross-entropy is perplexity 2.
     assert run("perplexity", {"cross_entropy": 1, "base": "2"}).value == 2
 
 
