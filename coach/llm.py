@@ -41,6 +41,7 @@ _OVERFLOW = re.compile(
     r"context|prompt is too long|n_ctx",
     re.IGNORECASE,
 )
+CLIENT_PACKAGES = frozenset({"openai", "ollama", "langchain_openai", "langchain_ollama", "httpx"})
 _KEY_LIKE = re.compile(r"\b(sk-[A-Za-z0-9_\-*]{3,}|Bearer\s+\S+)")
 
 
@@ -293,7 +294,21 @@ def _cause(
         return f"server error (HTTP {status}){tries}: {_first_line(exc)}"
     if status is not None:
         return f"request rejected (HTTP {status}): {_first_line(exc)}"
+    if isinstance(exc, ValueError) and _raised_by_client(exc):
+        return f"malformed response from {where}: {_first_line(exc)}"
     return None
+
+
+def _raised_by_client(exc: BaseException) -> bool:
+    """Whether the exception comes from inside a provider's client (it could not parse what
+    the server sent), as opposed to our own code."""
+    traceback = exc.__traceback__
+    while traceback is not None:
+        module = traceback.tb_frame.f_globals.get("__name__", "")
+        if module.split(".")[0] in CLIENT_PACKAGES:
+            return True
+        traceback = traceback.tb_next
+    return False
 
 
 def _status(exc: BaseException) -> int | None:

@@ -67,8 +67,11 @@ def repair_json(text: str) -> Any | None:
             except ValueError:
                 pass
             try:
-                return ast.literal_eval(candidate.replace("true", "True")
-                                        .replace("false", "False").replace("null", "None"))
+                return ast.literal_eval(
+                    candidate.replace("true", "True")
+                    .replace("false", "False")
+                    .replace("null", "None")
+                )
             except (ValueError, SyntaxError, MemoryError, RecursionError):
                 pass
     return None
@@ -93,7 +96,7 @@ def _balanced_prefix(text: str) -> str | None:
         elif char in "}]":
             depth -= 1
             if depth == 0:
-                return text[start:i + 1]
+                return text[start : i + 1]
     return None
 
 
@@ -165,7 +168,8 @@ def looks_like_protocol(text: str) -> bool:
     """Whether the start of a reply is a tool call or protocol text rather than prose."""
     head = _THINK.sub("", text).lstrip()
     return head.startswith(("{", "[", "```", "<tool_call>", "<think>")) or bool(
-        re.match(r"(Thought|Action|Observation)\s*:", head, re.IGNORECASE))
+        re.match(r"(Thought|Action|Observation)\s*:", head, re.IGNORECASE)
+    )
 
 
 # -- the text protocol ------------------------------------------------------------------------
@@ -173,9 +177,13 @@ def describe_tools(tools: Iterable[BaseTool | dict[str, Any]]) -> list[dict[str,
     described = []
     for tool in tools:
         spec = convert_to_openai_tool(tool)["function"]
-        described.append({"name": spec["name"], "description": spec.get("description", ""),
-                          "parameters": json.dumps(spec.get("parameters", {}).get("properties",
-                                                                                  {}))})
+        described.append(
+            {
+                "name": spec["name"],
+                "description": spec.get("description", ""),
+                "parameters": json.dumps(spec.get("parameters", {}).get("properties", {})),
+            }
+        )
     return described
 
 
@@ -184,10 +192,16 @@ def to_text_protocol(messages: list[AnyMessage]) -> list[AnyMessage]:
     converted: list[AnyMessage] = []
     for message in messages:
         if isinstance(message, AIMessage) and message.tool_calls:
-            lines = [str(message.content).strip()] if message.content else []
+            text = str(message.content or "").strip()
+            if parse_text_calls(text):  # the model wrote the calls itself: keep its words
+                converted.append(AIMessage(content=text))
+                continue
+            lines = [text] if text else []
             for call in message.tool_calls:
-                lines += [f"Action: {call['name']}",
-                          f"Action Input: {json.dumps(call['args'], ensure_ascii=False)}"]
+                lines += [
+                    f"Action: {call['name']}",
+                    f"Action Input: {json.dumps(call['args'], ensure_ascii=False)}",
+                ]
             converted.append(AIMessage(content="\n".join(lines)))
         elif isinstance(message, ToolMessage):
             converted.append(HumanMessage(content=f"Observation: {message.content}"))
@@ -208,20 +222,25 @@ class TextToolCalls(AgentMiddleware):
         super().__init__()
         self.mode, self.fill_content = mode, fill_content
 
-    def wrap_model_call(self, request: ModelRequest,
-                        handler: Callable[[ModelRequest], ModelResponse]) -> ModelResponse:
+    def wrap_model_call(
+        self, request: ModelRequest, handler: Callable[[ModelRequest], ModelResponse]
+    ) -> ModelResponse:
         tools = list(request.tools)
         if self.mode == "react":
             system = request.system_message.content if request.system_message else ""
             protocol = render("react_protocol", tools=describe_tools(tools))
             request = request.override(
-                tools=[], messages=to_text_protocol(request.messages),
-                system_message=SystemMessage(content=f"{system}\n\n{protocol}".strip()))
+                tools=[],
+                messages=to_text_protocol(request.messages),
+                system_message=SystemMessage(content=f"{system}\n\n{protocol}".strip()),
+            )
         elif self.fill_content:
             request = request.override(messages=[_filled(m) for m in request.messages])
         response = handler(request)
-        return ModelResponse(result=[recover(m) for m in response.result],
-                             structured_response=response.structured_response)
+        return ModelResponse(
+            result=[recover(m) for m in response.result],
+            structured_response=response.structured_response,
+        )
 
 
 def _filled(message: AnyMessage) -> AnyMessage:
@@ -239,18 +258,30 @@ def recover(message: Any) -> Any:
         args = repair_json(invalid.get("args") or "")
         # An unrepairable call still runs with no arguments: the tool either needs none
         # (grade_answer) or answers with a validation error the model can act on.
-        calls.append({"name": invalid.get("name") or "", "args": args if isinstance(args, dict)
-                      else {}, "id": invalid.get("id") or _call_id(), "type": "tool_call"})
+        calls.append(
+            {
+                "name": invalid.get("name") or "",
+                "args": args if isinstance(args, dict) else {},
+                "id": invalid.get("id") or _call_id(),
+                "type": "tool_call",
+            }
+        )
     text = message.content if isinstance(message.content, str) else ""
     if not calls and text:
-        calls = [{"name": c.name, "args": c.args, "id": _call_id(), "type": "tool_call"}
-                 for c in parse_text_calls(text)]
+        calls = [
+            {"name": c.name, "args": c.args, "id": _call_id(), "type": "tool_call"}
+            for c in parse_text_calls(text)
+        ]
     if not calls and not message.invalid_tool_calls:
         return message
     calls = [c for c in calls if c["name"]]
-    return AIMessage(content=text, tool_calls=calls, id=message.id,
-                     response_metadata=message.response_metadata,
-                     usage_metadata=message.usage_metadata)
+    return AIMessage(
+        content=text,
+        tool_calls=calls,
+        id=message.id,
+        response_metadata=message.response_metadata,
+        usage_metadata=message.usage_metadata,
+    )
 
 
 def _call_id() -> str:
@@ -278,6 +309,11 @@ class TokenGate:
         self.buffer += piece
         if len(self.buffer.strip()) < self.DECIDE_AFTER:
             return ""
+        final = _FINAL.match(self.buffer)
+        if final:  # a ReAct model's answer: show what follows the label
+            self.buffer = self.buffer[final.end() :]
+            if not self.buffer.strip():
+                return ""
         self.state = "protocol" if looks_like_protocol(self.buffer) else "prose"
         out, self.buffer = (self.buffer if self.state == "prose" else ""), ""
         return out

@@ -34,7 +34,7 @@ def make(state: InterviewState, turn: Turn, entry: KeyEntry | None) -> Turn | No
     missed = missed_points(grade, entry)
     if not missed:
         return None
-    text = _from_key(entry, missed) or say("probe", state.lang, point=phrase(missed[0], state.lang))
+    text = _from_key(entry, missed) or say("probe", state.lang, point=aspect(missed[0], state.lang))
     total = sum(p.weight for p in missed)
     probes = [p.model_copy(update={"weight": p.weight / total}) for p in missed]
     return Turn(
@@ -75,10 +75,20 @@ def _from_key(entry: KeyEntry | None, missed: list[KeyPoint]) -> str | None:
     return best if len(words_of(best) & target) >= 2 else None
 
 
-def phrase(point: KeyPoint, lang: str) -> str:
-    """The point's shortest phrasing in `lang` (its alternatives first), else its text."""
+def _phrasings(point: KeyPoint, lang: str) -> list[str]:
+    """The point's alternative phrasings in `lang`, else in English."""
     in_lang = [a for a in point.alt if detect(a) == lang]
-    if in_lang:
-        return min(in_lang, key=len)
-    english = [a for a in point.alt if detect(a) == "en"]
-    return min(english, key=len) if english else point.text.rstrip(".")
+    return in_lang or [a for a in point.alt if detect(a) == "en"]
+
+
+def phrase(point: KeyPoint, lang: str) -> str:
+    """The point's shortest phrasing (a few key terms, for a hint), else its text."""
+    found = _phrasings(point, lang)
+    return min(found, key=len) if found else point.text.rstrip(".")
+
+
+def aspect(point: KeyPoint, lang: str) -> str:
+    """The point's most descriptive short phrasing (up to 8 words), naming what a probe asks
+    about without stating the whole point."""
+    found = [a for a in _phrasings(point, lang) if len(a.split()) <= 8]
+    return max(found, key=len) if found else point.text.rstrip(".")

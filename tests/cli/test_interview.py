@@ -1,0 +1,105 @@
+"""`coach interview` and `coach review` end to end, offline, from scripts of inputs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from coach.interview.machine import Interview, new_state
+from coach.interview.models import InterviewConfig
+from coach.session import SessionStore
+from coach.settings import REPO_ROOT
+from tests.cli.conftest import Run
+
+EXAMPLE = REPO_ROOT / "examples" / "interview_script.txt"
+
+
+def test_example_script_runs_a_full_offline_session(coach: Callable[..., Run]) -> None:
+    run = coach("interview", "--llm", "none", "--script", str(EXAMPLE))
+    assert run.code == 0, run.err
+    assert "Question 1/5" in run.out and "Score " in run.out
+    assert run.out.count("Score ") >= 4
+    assert "Hint 1:" in run.out and "memory: 56 GB" in run.out
+    assert "== Summary ==" in run.out
+    (session,) = SessionStore().recent()
+    assert session.finished and session.answered >= 4 and f"Session: {session.id}" in run.out
+
+
+def test_json_transcript(coach: Callable[..., Run], tmp_path: Path) -> None:
+    script = tmp_path / "inputs.txt"
+    script.write_text("hint\nskip\nstop\n", encoding="utf-8")
+    run = coach(
+        "interview",
+        "--script",
+        str(script),
+        "--json",
+        "--questions",
+        "2",
+        "--topic",
+        "retrieval_rag",
+        "--lang",
+        "ru",
+    )
+    assert run.code == 0, run.err
+    events = [json.loads(line) for line in run.out.splitlines()]
+    kinds = [e["type"] for e in events]
+    assert kinds[0] == "question" and "hint" in kinds and kinds[-1] == "summary"
+    assert {e["topic"] for e in events if e["type"] == "question"} == {"retrieval_rag"}
+    assert all(e["lang"] == "ru" for e in events if e["type"] == "question")
+
+
+def test_bad_options_are_one_line_errors(coach: Callable[..., Run]) -> None:
+    for args, field in (
+        (["--topic", "astrology"], "topic"),
+        (["--lang", "de"], "lang"),
+        (["--llm", "gpt4"], "llm"),
+        (["--difficulty", "guru"], "difficulty"),
+    ):
+        run = coach("interview", *args)
+        assert run.code == 2 and run.err.startswith(f"error: invalid {field}")
+        assert len(run.err.strip().splitlines()) == 1
+
+
+def test_resume_continues_the_session(coach: Callable[..., Run], tmp_path: Path) -> None:
+    store = SessionStore()
+    interview = Interview(
+        new_state(InterviewConfig(questions=2, lang="en", follow_ups=0)), store=store
+    )
+    list(interview.start())
+    first = interview.state.turns[0]
+    script = tmp_path / "rest.txt"
+    script.write_text("skip\nskip\n", encoding="utf-8")
+    run = coach("interview", "--resume", interview.state.id, "--script", str(script))
+    assert run.code == 0, run.err
+    assert first.text in run.out and "== Summary ==" in run.out
+    saved = store.load(interview.state.id)
+    assert saved.finished and [t.skipped for t in saved.turns] == [True, True]
+
+
+def test_unknown_session(coach: Callable[..., Run]) -> None:
+    run = coach("interview", "--resume", "no-such-id")
+    assert run.code == 2 and "no such session" in run.err
+
+
+def test_review_asks_what_is_due(coach: Callable[..., Run], tmp_path: Path) -> None:
+    store = SessionStore()
+    interview = Interview(
+        new_state(InterviewConfig(questions=1, lang="en", follow_ups=0)), store=store
+    )
+    list(interview.start())
+    missed = interview.state.turns[0]
+    missed.skipped = True
+    store.review(interview.state, missed, when=datetime.now(UTC) - timedelta(days=1))
+    script = tmp_path / "review.txt"
+    script.write_text("skip\n", encoding="utf-8")
+    run = coach("review", "--script", str(script), "--json")
+    assert run.code == 0, run.err
+    asked = [json.loads(line) for line in run.out.splitlines()]
+    assert asked[0]["type"] == "question" and asked[0]["question_id"] == missed.question_id
+
+
+def test_review_with_nothing_due(coach: Callable[..., Run]) -> None:
+    run = coach("review")
+    assert run.code == 0 and "nothing is due" in run.out
