@@ -133,6 +133,7 @@ class HTTPEmbedder:
         self.id = f"{provider}/{model}"
         self._timeout = settings.llm_timeout
         self._retries = settings.llm_retries
+        self._backoff = settings.llm_backoff
         if provider == "ollama":
             self._url = settings.ollama_host.rstrip("/") + "/api/embed"
             self._headers: dict[str, str] = {}
@@ -170,7 +171,7 @@ class HTTPEmbedder:
         last = "no attempt made"
         for attempt in range(self._retries + 1):
             if attempt:
-                time.sleep(min(2.0**attempt * 0.25, 4.0))
+                time.sleep(self._backoff * 2 ** (attempt - 1))
             try:
                 response = httpx.post(
                     self._url, json=payload, headers=self._headers, timeout=self._timeout

@@ -38,7 +38,9 @@ _DROP = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200d\u00ad]")
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _TOKEN = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<word>[^\W_{_CJK}]+(?:{ZWNJ}[^\W_{_CJK}]+)*)")
 
-# Function words only: content words are left to BM25's IDF.
+# Function words only: content words are left to BM25's IDF. bm25s's Russian list lacks the
+# question words that open most of the bank's questions.
+_STOPWORDS_RU = frozenset(["такое", "какой", "какая", "какое", "какие", "каких", "зачем", "почему"])
 _STOPWORDS_FA = frozenset(
     [
         "و",
@@ -80,7 +82,10 @@ _STOPWORDS_FA = frozenset(
 def _stopwords() -> frozenset[str]:
     from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_RUSSIAN
 
-    return frozenset(normalize(w) for w in (*STOPWORDS_EN_PLUS, *STOPWORDS_RUSSIAN, *_STOPWORDS_FA))
+    return frozenset(
+        normalize(w)
+        for w in (*STOPWORDS_EN_PLUS, *STOPWORDS_RUSSIAN, *_STOPWORDS_RU, *_STOPWORDS_FA)
+    )
 
 
 @lru_cache(maxsize=4)
