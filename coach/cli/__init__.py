@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from coach.cli import calc, corpus, index, search
+from coach.cli import calc, corpus, doctor, index, interview, review, search, sessions
 from coach.errors import CoachError
 
 app = typer.Typer(
@@ -19,24 +19,20 @@ app.add_typer(corpus.app, name="corpus")
 app.add_typer(calc.app, name="calc")
 app.add_typer(index.app, name="index")
 app.command()(search.search)
+app.add_typer(interview.app, name="interview")
+app.add_typer(sessions.app, name="sessions")
+app.add_typer(review.app, name="review")
+app.add_typer(doctor.app, name="doctor")
 
 
 def main() -> None:
-    """Entry point: a CoachError becomes one clean line on stderr and exit code 2."""
+    """Entry point: a CoachError becomes one clean line on stderr and exit code 2.
+
+    Typer's standalone mode handles usage errors, exit codes and Ctrl-C itself; only our own
+    errors need translating, and anything else is a bug that keeps its traceback.
+    """
     try:
-        app(standalone_mode=False)
+        app()
     except CoachError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(2)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except (typer.Abort, KeyboardInterrupt):
-        typer.echo("aborted", err=True)
-        sys.exit(130)
-    except Exception as exc:  # click usage errors surface here with standalone_mode off
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
