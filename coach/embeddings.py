@@ -88,7 +88,7 @@ class SentenceTransformerEmbedder:
                 f"st:{name_or_path}",
                 "not a sentence-transformers model available offline",
             ) from exc
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        self.dim = int(self._model.get_embedding_dimension() or 0)
         self.id = model_id or f"st/{name_or_path}"
         # E5-family checkpoints expect role prefixes; other models are trained without them.
         is_e5 = "e5" in name_or_path.lower()
