@@ -86,11 +86,8 @@ def grade_observation(turn: Turn, grade: Grade) -> str:
 
 
 def _source_id(evidence: Any) -> str:
-    for name in ("citation", "question_id", "chunk_id", "id"):
-        value = getattr(evidence, name, None)
-        if isinstance(value, str) and value:
-            return value
-    return ""
+    """The id a reply cites a source by: a bank question or a passage chunk."""
+    return str(getattr(evidence, "question_id", None) or getattr(evidence, "chunk_id", ""))
 
 
 class InterviewTools:

@@ -10,6 +10,7 @@ list sessions while an interview writes.
 
 from __future__ import annotations
 
+import builtins
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -149,7 +150,7 @@ class SessionStore:
             raise InputError("session", session_id, f"{detail}; see `coach sessions list`")
         return InterviewState.model_validate_json((exact or rows)[0][1])
 
-    def recent(self, limit: int = 20) -> list[SessionInfo]:
+    def list(self, limit: int = 20) -> builtins.list[SessionInfo]:
         with self._connect() as db:
             rows = db.execute(
                 "SELECT id, created_at, updated_at, finished, backend, lang, topic, questions, "
@@ -186,7 +187,7 @@ class SessionStore:
 
     def due(
         self, when: datetime | None = None, *, topics: bool = False, limit: int = 20
-    ) -> list[DueItem]:
+    ) -> builtins.list[DueItem]:
         """Items due for review by `when`, most overdue first (questions, or topics)."""
         when = when or datetime.now(UTC)
         pattern = f"{TOPIC_PREFIX}%"
@@ -202,7 +203,7 @@ class SessionStore:
             items.append(DueItem(item=item, due=card.due, stability=card.stability))
         return items
 
-    def mastery(self) -> list[TopicMastery]:
+    def mastery(self) -> builtins.list[TopicMastery]:
         """Per topic, the mean of each question's latest grade over every session."""
         with self._connect() as db:
             rows = db.execute(
@@ -244,3 +245,41 @@ def _turn_row(session_id: str, turn: Turn) -> tuple[object, ...]:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat()
+
+
+EXPORT_FORMATS = ("md", "html")
+
+
+def export_report(state: InterviewState, fmt: str = "md") -> str:
+    """The session as a Markdown or HTML report, through the batch-grading report code."""
+    from coach import report
+
+    if fmt not in EXPORT_FORMATS:
+        raise InputError("format", fmt, EXPORT_FORMATS)
+    items = [
+        report.ReportItem(
+            id=f"{t.index + 1}. {t.question_id}",
+            question=t.text,
+            answer=t.answer or "",
+            grade=t.grade,
+            topic=t.topic.value,
+        )
+        for t in state.turns
+        if t.grade is not None
+    ]
+    notes = [
+        f"Session {state.id}, {state.created_at:%Y-%m-%d %H:%M} UTC; backend "
+        f"{state.backend}; language {state.lang}; "
+        f"{'finished' if state.finished else 'not finished'}."
+    ]
+    notes += [f"Skipped: {t.question_id} — {t.text}" for t in state.turns if t.skipped]
+    hinted = [f"{t.question_id} ({len(t.hints)})" for t in state.turns if t.hints]
+    if hinted:
+        notes.append("Hints used: " + ", ".join(hinted))
+    revealed = [t.question_id for t in state.turns if t.revealed]
+    if revealed:
+        notes.append("Reference shown before answering: " + ", ".join(revealed))
+    notes += [n for t in state.turns for n in t.notices]
+    title = f"Mock interview {state.id}"
+    render = report.to_markdown if fmt == "md" else report.to_html
+    return render(items, title, notes)

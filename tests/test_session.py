@@ -73,10 +73,10 @@ def test_list_newest_first_with_counts(tmp_path: Path) -> None:
     first, second = _state(_turn(0, "q1", 8.0)), _state(_turn(0, "q2", 4.0), finished=True)
     store.save(first)
     store.save(second)
-    listed = store.recent()
+    listed = store.list()
     assert [s.id for s in listed] == [second.id, first.id]
     assert listed[0].finished and listed[0].answered == 1 and listed[0].mean_score == 4.0
-    assert store.recent(limit=1)[0].id == second.id
+    assert store.list(limit=1)[0].id == second.id
 
 
 def test_load_by_prefix_and_errors(tmp_path: Path) -> None:
@@ -157,4 +157,4 @@ def test_concurrent_writers_do_not_lose_turns(tmp_path: Path) -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    assert {s.id for s in store.recent(limit=10)} == {s.id for s in states}
+    assert {s.id for s in store.list(limit=10)} == {s.id for s in states}

@@ -187,9 +187,8 @@ def _grade(event: GradeReady) -> None:
         typer.echo(f"  {grade.feedback}")
     if grade.fallback_notice:
         typer.secho(f"  [{grade.fallback_notice}]", fg=typer.colors.YELLOW)
-    citations = [c for c in (getattr(e, "citation", None) for e in grade.evidence) if c]
-    if citations:
-        typer.echo("  Sources: " + ", ".join(f"[{c}]" for c in citations))
+    for evidence in grade.evidence:
+        typer.echo(f"  Source [{evidence.question_id or evidence.chunk_id}]: {evidence.citation}")
 
 
 def _summary(event: Summary) -> None:

@@ -19,7 +19,7 @@ def list_sessions(
     """Sessions, most recently updated first."""
     from coach.session import SessionStore
 
-    sessions = SessionStore().recent(limit)
+    sessions = SessionStore().list(limit)
     if json_output:
         emit_json([s.model_dump(mode="json") for s in sessions])
         return

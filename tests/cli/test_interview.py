@@ -23,7 +23,7 @@ def test_example_script_runs_a_full_offline_session(coach: Callable[..., Run]) -
     assert run.out.count("Score ") >= 4
     assert "Hint 1:" in run.out and "memory: 56 GB" in run.out
     assert "== Summary ==" in run.out
-    (session,) = SessionStore().recent()
+    (session,) = SessionStore().list()
     assert session.finished and session.answered >= 4 and f"Session: {session.id}" in run.out
 
 
