@@ -55,7 +55,14 @@ from coach.grading.models import Grade
 from coach.interview.machine import Interview, new_state
 from coach.interview.models import InterviewConfig
 from coach.interview.steering import Intent, IntentKind, parse
-from coach.llm import check, describe_failure, is_context_overflow, make_chat_model, parse_spec
+from coach.llm import (
+    check,
+    describe_failure,
+    is_bad_output,
+    is_context_overflow,
+    make_chat_model,
+    parse_spec,
+)
 from coach.prompts import render
 from coach.react import TextToolCalls, TokenGate, final_text, looks_like_protocol
 from coach.session import SessionStore
@@ -319,6 +326,8 @@ class AgentInterviewer:
         except Exception as exc:
             if is_context_overflow(exc):
                 outcome.problem = "overflow"
+            elif is_bad_output(exc):
+                outcome.problem = "bad_output"
             else:
                 failure = describe_failure(exc, self.spec)
                 if failure is None:
@@ -376,6 +385,12 @@ class AgentInterviewer:
                 f"The model hit this turn's limit ({settings.max_model_calls}"
                 f" model calls, {settings.max_tool_calls} tool calls); the turn was "
                 "completed by the rules.",
+            )
+        elif outcome.problem == "bad_output":
+            self._notice(
+                "garbled_reply",
+                "The server could not parse the model's reply (a "
+                "malformed tool call); the turn was completed by the rules.",
             )
         elif outcome.problem == "overflow":
             self._notice(

@@ -42,6 +42,13 @@ _OVERFLOW = re.compile(
     re.IGNORECASE,
 )
 CLIENT_PACKAGES = frozenset({"openai", "ollama", "langchain_openai", "langchain_ollama", "httpx"})
+# A server that parses tool calls itself (llama.cpp's llama-server with a tool grammar) answers
+# HTTP 500 when the model's output does not parse; a retry at temperature 0 repeats it.
+_BAD_OUTPUT = re.compile(
+    r"does not match the expected format|failed to parse (the )?(tool|output|response)|"
+    r"could not parse (the )?(tool|output|model)",
+    re.IGNORECASE,
+)
 _KEY_LIKE = re.compile(r"\b(sk-[A-Za-z0-9_\-*]{3,}|Bearer\s+\S+)")
 
 
@@ -202,6 +209,10 @@ class RetryTransport(httpx.BaseTransport):
             else:
                 if response.status_code not in RETRY_STATUSES or last:
                     return response
+                if response.status_code >= 500 and _BAD_OUTPUT.search(
+                    response.read().decode("utf-8", "replace")
+                ):
+                    return response
                 delay, why = self.policy.delay(attempt, response), f"HTTP {response.status_code}"
                 response.close()
             _log_retry(request, why, attempt, self.policy, delay)
@@ -234,6 +245,10 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             else:
                 if response.status_code not in RETRY_STATUSES or last:
                     return response
+                if response.status_code >= 500 and _BAD_OUTPUT.search(
+                    (await response.aread()).decode("utf-8", "replace")
+                ):
+                    return response
                 delay, why = self.policy.delay(attempt, response), f"HTTP {response.status_code}"
                 await response.aclose()
             _log_retry(request, why, attempt, self.policy, delay)
@@ -257,6 +272,13 @@ def is_context_overflow(exc: BaseException) -> bool:
     """True when a provider rejected the prompt for being longer than the model's context."""
     status = _status(exc)
     return status in (400, 413, 500) and bool(_OVERFLOW.search(str(exc)))
+
+
+def is_bad_output(exc: BaseException) -> bool:
+    """True when the server rejected what the model wrote (an unparseable tool call): a
+    problem of this reply, not of the backend."""
+    status = _status(exc)
+    return status in (400, 500) and bool(_BAD_OUTPUT.search(str(exc)))
 
 
 def describe_failure(exc: BaseException, spec: str | None = None) -> LLMUnavailable | None:

@@ -263,3 +263,17 @@ def test_bare_json_tool_calls_over_http(backend: tuple[str, ScriptedServer]) -> 
     # The assistant turn that carried the call went back with its text, never content null.
     replayed = [m for m in server.chat_requests[-1]["messages"] if m["role"] == "assistant"]
     assert replayed and all(m.get("content") for m in replayed)
+
+
+def test_unparseable_model_output_is_a_turn_problem(backend: tuple[str, ScriptedServer]) -> None:
+    """llama-server answers 500 when the model's tool call does not parse: retrying at
+    temperature 0 would repeat it, and the backend itself is fine."""
+    spec, server = backend
+    interviewer, _ = _after_first_turn(spec, server)
+    asked = len(server.chat_requests)
+    server.push(Reply.fail(500, "Failed to parse input: output does not match the expected format"))
+    events = list(interviewer.respond("generative models learn p(x, y)"))
+    assert len(server.chat_requests) == asked + 1  # not retried
+    assert [e.code for e in of_type(events, "notice")] == ["garbled_reply", "not_graded"]
+    assert isinstance(interviewer, AgentInterviewer) and not interviewer.offline
+    assert of_type(events, "grade") and of_type(events, "question")
