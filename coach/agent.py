@@ -12,9 +12,7 @@ is gone (retries exhausted) the whole session carries on offline.
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,8 +20,6 @@ from langchain.agents import create_agent
 from langchain.agents.middleware import (
     AgentMiddleware,
     ModelCallLimitMiddleware,
-    ModelRequest,
-    ModelResponse,
     ToolCallLimitMiddleware,
     ToolErrorMiddleware,
 )
@@ -34,14 +30,21 @@ from langchain_core.messages import (
     AIMessage,
     AIMessageChunk,
     HumanMessage,
-    SystemMessage,
     ToolMessage,
 )
 from langgraph.errors import GraphRecursionError
 from langgraph.types import StreamMode
 
+from coach.agent_guards import (
+    RepeatedCallError,
+    TurnScope,
+    amounts_supported,
+    check_reply,
+    citations,
+    on_tool_error,
+)
 from coach.agent_tools import CALCULATOR_NAMES, InterviewTools, calculators_for
-from coach.errors import CoachError, LLMUnavailable
+from coach.errors import LLMUnavailable
 from coach.events import (
     AgentMessage,
     Event,
@@ -53,7 +56,7 @@ from coach.events import (
 )
 from coach.grading.models import Grade
 from coach.interview.machine import Interview, new_state
-from coach.interview.models import InterviewConfig
+from coach.interview.models import InterviewConfig, InterviewState
 from coach.interview.steering import Intent, IntentKind, parse
 from coach.llm import (
     check,
@@ -64,7 +67,7 @@ from coach.llm import (
     parse_spec,
 )
 from coach.prompts import render
-from coach.react import TextToolCalls, TokenGate, final_text, looks_like_protocol
+from coach.react import TextToolCalls, TokenGate
 from coach.session import SessionStore
 from coach.settings import get_settings
 
@@ -72,14 +75,19 @@ LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "zh": "Chinese", "fa": "Pers
 MAX_WORDS = 150
 OBSERVATION_CHARS = 1500
 STREAM_MODES: list[StreamMode] = ["messages", "updates"]
-_REFUSAL = re.compile(
-    r"^(i('m| am)? (sorry|unable|not able)|i can(no|')t (help|assist|do)|as an ai\b|"
-    r"извините, (но )?я не могу|я не могу (помочь|выполнить)|抱歉，我(不能|无法)|"
-    r"متاسفانه نمی‌توانم)",
-    re.IGNORECASE,
-)
-_SCORE_CLAIM = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:/|out of|из|از)\s*10\b", re.IGNORECASE)
-_AMOUNT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:GB|GiB|ГБ|ГиБ)\b", re.IGNORECASE)
+# What can end a run early, as (notice code, what the candidate is told).
+PROBLEMS = {
+    "loop": ("model_loop", "The model was looping ({detail})"),
+    "limit": (
+        "turn_limit",
+        "The model hit this turn's limit ({models} model calls, {tools} tool calls)",
+    ),
+    "bad_output": (
+        "garbled_reply",
+        "The server could not parse the model's reply (a malformed tool call)",
+    ),
+    "overflow": ("context_overflow", "The conversation no longer fits the model's context"),
+}
 
 
 @dataclass
@@ -90,62 +98,9 @@ class Outcome:
     streamed: bool = False
     calls: list[str] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
-    problem: str | None = None  # "limit" | "overflow" | "unavailable"
+    problem: str | None = None  # a PROBLEMS key, or "unavailable"
     failure: LLMUnavailable | None = None
     held: list[Event] = field(default_factory=list)
-
-
-class TurnScope(AgentMiddleware):
-    """Per run: the system prompt in the interview's current language and the tools offered.
-
-    Offering only the tools a turn needs keeps a small model's prompt short (the calculators'
-    schemas alone would fill much of an 8k context) and its choices few.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.system, self.offered = "", frozenset[str]()
-
-    def wrap_model_call(
-        self, request: ModelRequest, handler: Callable[[ModelRequest], ModelResponse]
-    ) -> ModelResponse:
-        tools = [t for t in request.tools if _tool_name(t) in self.offered]
-        response = handler(
-            request.override(tools=tools, system_message=SystemMessage(content=self.system))
-        )
-        made = {
-            _call_key(c) for m in request.messages if isinstance(m, AIMessage) for c in m.tool_calls
-        }
-        for message in response.result:
-            for call in getattr(message, "tool_calls", []):
-                if _call_key(call) in made:
-                    raise RepeatedCallError(call["name"])
-        return response
-
-
-class RepeatedCallError(Exception):
-    """The model repeated a tool call it already made this turn: it is looping."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        super().__init__(f"the model repeated its call to {name}")
-
-
-def _call_key(call: Any) -> str:
-    return f"{call['name']}:{json.dumps(call['args'], sort_keys=True, default=str)}"
-
-
-def _tool_name(tool: Any) -> str:
-    return str(tool.get("name", "")) if isinstance(tool, dict) else str(tool.name)
-
-
-def _on_tool_error(exc: Exception, request: Any) -> str | None:
-    """Bad arguments and our input errors go back to the model; a dead backend does not."""
-    if describe_failure(exc) is not None:
-        return None
-    if isinstance(exc, CoachError | ValueError | LookupError):
-        return f"Error: {type(exc).__name__}: {exc}; try other arguments or another tool"
-    return None
 
 
 class AgentInterviewer:
@@ -159,7 +114,7 @@ class AgentInterviewer:
         self.scope = TurnScope()
         backend = parse_spec(spec)
         middleware: list[AgentMiddleware[Any, Any, Any]] = [
-            ToolErrorMiddleware(on_error=_on_tool_error),
+            ToolErrorMiddleware(on_error=on_tool_error),
             ModelCallLimitMiddleware(run_limit=settings.max_model_calls, exit_behavior="error"),
             ToolCallLimitMiddleware(run_limit=settings.max_tool_calls, exit_behavior="error"),
             self.scope,
@@ -174,7 +129,7 @@ class AgentInterviewer:
         interview.state.backend = spec
 
     @property
-    def state(self) -> Any:
+    def state(self) -> InterviewState:
         return self.interview.state
 
     def start(self) -> Iterator[Event]:
@@ -235,7 +190,7 @@ class AgentInterviewer:
         reply = self._vet(outcome, turn.grade) if outcome.problem is None and seen_grade else None
         yield from self._drain_live(outcome)
         if reply:
-            yield AgentMessage(text=reply, streamed=outcome.streamed, citations=_citations(reply))
+            yield AgentMessage(text=reply, streamed=outcome.streamed, citations=citations(reply))
         yield from outcome.held
         if not interview.state.finished and interview.state.current is None:
             interview.advance()
@@ -259,7 +214,7 @@ class AgentInterviewer:
             )
         yield from self._drain_live(outcome)
         if reply:
-            yield AgentMessage(text=reply, streamed=outcome.streamed, citations=_citations(reply))
+            yield AgentMessage(text=reply, streamed=outcome.streamed, citations=citations(reply))
         else:
             interview.reveal()
         interview.save()
@@ -278,7 +233,7 @@ class AgentInterviewer:
             if n in CALCULATOR_NAMES and not o.startswith("Error")
         ]
         reply = self._vet(outcome, None) if outcome.problem is None and used else None
-        if reply and not _amounts_supported(reply, used):
+        if reply and not amounts_supported(reply, used):
             self._notice(
                 "unsupported_numbers",
                 "The model's reply had numbers no calculator "
@@ -371,33 +326,16 @@ class AgentInterviewer:
 
     # -- checks and fallbacks ---------------------------------------------------------------
     def _after_problem(self, outcome: Outcome) -> None:
+        """Say what went wrong in the run; a backend that is gone ends the LLM's part."""
         if outcome.problem == "unavailable" and outcome.failure is not None:
             self._go_offline(outcome.failure)
-        elif outcome.problem == "loop":
-            self._notice(
-                "model_loop",
-                f"The model was looping ({outcome.text}); the turn was completed by the rules.",
-            )
-        elif outcome.problem == "limit":
+        elif outcome.problem is not None:
             settings = get_settings()
-            self._notice(
-                "turn_limit",
-                f"The model hit this turn's limit ({settings.max_model_calls}"
-                f" model calls, {settings.max_tool_calls} tool calls); the turn was "
-                "completed by the rules.",
+            code, why = PROBLEMS[outcome.problem]
+            why = why.format(
+                detail=outcome.text, models=settings.max_model_calls, tools=settings.max_tool_calls
             )
-        elif outcome.problem == "bad_output":
-            self._notice(
-                "garbled_reply",
-                "The server could not parse the model's reply (a "
-                "malformed tool call); the turn was completed by the rules.",
-            )
-        elif outcome.problem == "overflow":
-            self._notice(
-                "context_overflow",
-                "The conversation no longer fits the model's "
-                "context; the turn was completed by the rules.",
-            )
+            self._notice(code, f"{why}; the turn was completed by the rules.")
 
     def _go_offline(self, failure: LLMUnavailable) -> None:
         self.offline = True
@@ -413,53 +351,13 @@ class AgentInterviewer:
 
     def _vet(self, outcome: Outcome, grade: Grade | None) -> str | None:
         """The model's reply if it is fit to show; otherwise None, with a notice saying why."""
-        text = final_text(outcome.text)
-        if not text:
-            self._notice(
-                "no_reply", "The model wrote no reply; the turn was completed by the rules."
-            )
-            return None
-        if looks_like_protocol(text):
-            self._notice(
-                "garbled_reply",
-                "The model's reply was a malformed tool call; the turn was completed by the rules.",
-            )
-            return None
-        if _REFUSAL.match(text):
-            self._notice(
-                "refused", "The model declined to answer; the turn was completed by the rules."
-            )
-            return None
-        if grade is not None and not _score_consistent(text, grade.score):
-            self._notice(
-                "reply_contradicts_grade",
-                f"The model's reply claimed a score other "
-                f"than the grader's {grade.score:g}/10 and was discarded.",
-            )
-            return None
+        text, problem = check_reply(outcome.text, grade.score if grade else None)
+        if problem is not None:
+            self._notice(*problem)
         return text
 
     def _language(self) -> str:
         return LANGUAGE_NAMES.get(self.interview.state.lang, "English")
-
-
-def _score_consistent(text: str, score: float) -> bool:
-    claims = [float(m.replace(",", ".")) for m in _SCORE_CLAIM.findall(text)]
-    return all(abs(claim - score) <= 0.5 for claim in claims)
-
-
-def _amounts_supported(text: str, outputs: list[str]) -> bool:
-    """Every GB figure in the reply appears (to rounding) in some calculator output."""
-    known = [float(n.replace(",", ".")) for o in outputs for n in re.findall(r"\d+(?:[.,]\d+)?", o)]
-    for raw in _AMOUNT.findall(text):
-        value = float(raw.replace(",", "."))
-        if not any(abs(value - k) <= max(0.01 * k, 0.05) for k in known):
-            return False
-    return True
-
-
-def _citations(text: str) -> list[str]:
-    return list(dict.fromkeys(re.findall(r"\[([\w.#:-]+)\]", text)))
 
 
 Interviewer = Interview | AgentInterviewer
