@@ -6,7 +6,18 @@ import sys
 
 import typer
 
-from coach.cli import calc, corpus, doctor, index, interview, review, search, sessions
+from coach.cli import (
+    calc,
+    corpus,
+    doctor,
+    grade,
+    index,
+    interview,
+    review,
+    search,
+    serve,
+    sessions,
+)
 from coach.errors import CoachError
 
 app = typer.Typer(
@@ -23,6 +34,8 @@ app.add_typer(interview.app, name="interview")
 app.add_typer(sessions.app, name="sessions")
 app.add_typer(review.app, name="review")
 app.add_typer(doctor.app, name="doctor")
+app.add_typer(serve.app, name="serve")
+app.command(name="grade")(grade.grade)
 
 
 def main() -> None:

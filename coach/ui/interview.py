@@ -1,0 +1,367 @@
+"""The Interview tab: settings, the streamed chat, Hint / Skip / Explain / Finish, multiple-choice
+options as buttons, the per-topic summary chart and the report export.
+
+Callbacks are generators: each yields the chat after every event, so tokens stream and the
+status line says what is happening ("calling tool grade_answer…"). What a browser keeps is the
+session id (gr.State, and gr.BrowserState so a refresh resumes); the interview itself lives in
+`LiveSessions`. Errors become a notice in the chat, never a stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+import pandas as pd
+
+from coach.corpus.key import Difficulty
+from coach.corpus.models import LANGS, Topic
+from coach.corpus.topics import TOPIC_LABELS
+from coach.errors import CoachError, InputError
+from coach.events import Event
+from coach.interview.models import InterviewConfig
+from coach.llm import parse_spec
+from coach.settings import get_settings
+from coach.ui.banner import banner
+from coach.ui.live import Live, LiveSessions
+from coach.ui.render import ChatView, topic_rows
+
+log = logging.getLogger(__name__)
+
+LANG_NAMES = {"en": "English", "ru": "Русский", "zh": "中文", "fa": "فارسی"}
+BACKENDS = [("Offline (no LLM)", "none"), ("Ollama", "ollama"), ("OpenAI-compatible", "openai")]
+WELCOME = (
+    "Hi! Pick a topic, difficulty, language and backend on the left (or keep the "
+    "defaults) and press **Start interview**. Answer in any of English, Русский, 中文 "
+    "or فارسی; type `hint`, `skip`, `explain`, `harder`, `easier`, “ask me about RLHF” "
+    "or a numeric question such as “how much memory to train a 7B model with Adam in "
+    "fp16?” at any time."
+)
+NO_SESSION = "Press **Start interview** first."
+BUG = (
+    "Something went wrong on our side (it is logged). Your session is saved: reload the "
+    "page to resume it."
+)
+
+
+@dataclass
+class InterviewTab:
+    """The components other tabs wire into (Progress starts reviews and resumes here)."""
+
+    tab: Any
+    chatbot: Any
+    status: Any
+    plot: Any
+    session: Any
+    saved: Any
+
+    @property
+    def chat_outputs(self) -> list[Any]:
+        return [self.chatbot, self.status, self.plot, self.session, self.saved]
+
+
+def backend_spec(backend: str, model: str) -> str:
+    if backend == "none":
+        return "none"
+    if not model.strip():
+        raise InputError("model", model, f"a model name served by {backend}")
+    return f"{backend}:{model.strip()}"
+
+
+def make_config(
+    topic: str, difficulty: str, lang: str, questions: float, backend: str, model: str
+) -> InterviewConfig:
+    spec = backend_spec(backend, model)
+    parse_spec(spec)  # an unknown provider or a blank model is an InputError here, not later
+    return InterviewConfig(
+        topic=Topic(topic) if topic else None,
+        difficulty=Difficulty(difficulty) if difficulty else None,
+        lang=lang or None,
+        questions=int(questions),
+        llm=spec,
+        follow_ups=get_settings().follow_ups,
+    )
+
+
+def status_markdown(text: str) -> str:
+    return f"⋯ {text}" if text else ""
+
+
+def chat_update(view: ChatView, session_id: str | None) -> tuple[Any, ...]:
+    """The chat outputs: messages, status line, summary chart, session id (state + browser)."""
+    if view.summary is not None and view.summary.topics:
+        plot = gr.update(value=pd.DataFrame(topic_rows(view.summary)), visible=True)
+    else:
+        plot = gr.update(visible=False)
+    return (view.messages, status_markdown(view.status), plot, session_id, session_id)
+
+
+def stream(
+    view: ChatView, events: Iterable[Event], session_id: str | None
+) -> Iterator[tuple[Any, ...]]:
+    """Fold events into the view, yielding after each; failures end as a notice."""
+    try:
+        for event in events:
+            view.apply(event)
+            yield chat_update(view, session_id)
+    except CoachError as exc:
+        view.assistant(f"⚠ {exc}")
+    except Exception:
+        log.exception("interview turn failed (session %s)", session_id)
+        view.assistant(f"⚠ {BUG}")
+    view.status = ""
+    yield chat_update(view, session_id)
+
+
+def start_stream(sessions: LiveSessions, config: InterviewConfig) -> Iterator[tuple[Any, ...]]:
+    waiting = ChatView(
+        status="Starting the interview…"
+        if config.llm == "none"
+        else f"Checking the backend {config.llm}…"
+    )
+    yield chat_update(waiting, None)
+    try:
+        live = sessions.open(config)
+    except CoachError as exc:
+        waiting.assistant(f"⚠ {exc}")
+        waiting.status = ""
+        yield chat_update(waiting, None)
+        return
+    with live.lock:
+        yield from stream(live.view, live.interviewer.start(), live.session_id)
+
+
+def turn_stream(
+    sessions: LiveSessions, session_id: str | None, text: str
+) -> Iterator[tuple[Any, ...]]:
+    """One candidate message (an answer, or a request such as `hint`) and what follows."""
+    if not session_id:
+        view = ChatView(messages=[{"role": "assistant", "content": NO_SESSION}])
+        yield chat_update(view, None)
+        return
+    try:
+        live = sessions.get(session_id)
+    except CoachError as exc:
+        view = ChatView()
+        view.assistant(f"⚠ {exc}. Press **Start interview** for a new one.")
+        yield chat_update(view, None)
+        return
+    with live.lock:
+        yield from _turn(live, text)
+
+
+def _turn(live: Live, text: str) -> Iterator[tuple[Any, ...]]:
+    view = live.view
+    view.user(text)
+    yield chat_update(view, live.session_id)
+    yield from stream(view, live.interviewer.respond(text), live.session_id)
+
+
+def resume(sessions: LiveSessions, saved: str | None) -> tuple[Any, ...]:
+    """On page load: the browser's last session, if it still exists; else the welcome."""
+    if saved:
+        try:
+            live = sessions.get(saved)
+        except CoachError:
+            log.info("saved session %s is gone; starting fresh", saved)
+        else:
+            return chat_update(live.view, live.session_id)
+    return chat_update(ChatView(messages=[{"role": "assistant", "content": WELCOME}]), None)
+
+
+def export(sessions: LiveSessions, session_id: str | None, fmt: str) -> str:
+    """The session's report (Markdown or HTML) as a file to download."""
+    from coach.session import export_report
+
+    if not session_id:
+        raise gr.Error(NO_SESSION)
+    try:
+        state = sessions.get(session_id).interviewer.state
+        text = export_report(state, fmt)
+    except CoachError as exc:
+        raise gr.Error(str(exc)) from exc
+    folder = Path(tempfile.mkdtemp(prefix="coach-report-"))
+    path = folder / f"interview-{state.id}.{fmt}"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def _settings_rows() -> tuple[Any, ...]:
+    settings = get_settings()
+    backend = parse_spec(settings.llm)
+    with gr.Row():
+        topic = gr.Dropdown(
+            [("Any topic", ""), *[(label, t.value) for t, label in TOPIC_LABELS.items()]],
+            value="",
+            label="Topic",
+            elem_id="coach-topic",
+            min_width=160,
+        )
+        difficulty = gr.Dropdown(
+            [("Adaptive", ""), *[(d.value.capitalize(), d.value) for d in Difficulty]],
+            value="",
+            label="Difficulty",
+            min_width=120,
+        )
+        lang = gr.Dropdown(
+            [("Detect from my first answer", ""), *[(LANG_NAMES[code], code) for code in LANGS]],
+            value="",
+            label="Language",
+            min_width=160,
+        )
+        questions = gr.Slider(
+            1, 20, value=settings.interview_questions, step=1, label="Questions", min_width=160
+        )
+    with gr.Row(equal_height=True):
+        provider = gr.Dropdown(
+            BACKENDS,
+            value=backend.provider if backend else "none",
+            label="LLM backend",
+            elem_id="coach-backend",
+            min_width=160,
+        )
+        model = gr.Textbox(
+            value=backend.model if backend else "",
+            label="Model",
+            placeholder="e.g. qwen2.5:3b",
+            visible=backend is not None,
+            min_width=140,
+        )
+        url = gr.Textbox(
+            value=_base_url(backend.provider if backend else "none"),
+            label="Server (set by OLLAMA_HOST / OPENAI_BASE_URL)",
+            interactive=False,
+            visible=backend is not None,
+            min_width=200,
+        )
+        check = gr.Button("Check backend", size="sm", visible=backend is not None, min_width=120)
+    return topic, difficulty, lang, questions, provider, model, url, check
+
+
+def _base_url(provider: str) -> str:
+    settings = get_settings()
+    if provider == "ollama":
+        return settings.ollama_host
+    if provider == "openai":
+        return settings.openai_base_url or "https://api.openai.com/v1"
+    return ""
+
+
+def _on_backend(provider: str) -> tuple[Any, ...]:
+    shown = provider != "none"
+    return (
+        gr.update(visible=shown),
+        gr.update(value=_base_url(provider), visible=shown),
+        gr.update(visible=shown),
+    )
+
+
+def _check_backend(provider: str, model: str) -> str:
+    try:
+        return banner(backend_spec(provider, model))
+    except CoachError as exc:
+        return f"⚠ {exc}"
+
+
+def build(sessions: LiveSessions, banner_box: Any) -> InterviewTab:
+    """The tab's components and callbacks (inside an open gr.Blocks)."""
+    with gr.Tab("Interview", id="interview") as tab:
+        with gr.Accordion("Interview settings", open=True) as settings_box:
+            topic, difficulty, lang, questions, provider, model, url, check = _settings_rows()
+            start = gr.Button("Start interview", variant="primary", elem_id="coach-start")
+        chatbot = gr.Chatbot(
+            value=[{"role": "assistant", "content": WELCOME}],
+            show_label=False,
+            height=500,
+            elem_id="coach-chat",
+            buttons=["copy"],
+            feedback_options=None,
+            group_consecutive_messages=False,
+        )
+        status = gr.Markdown("", elem_id="coach-status")
+        with gr.Row(equal_height=True):
+            answer = gr.Textbox(
+                placeholder="Your answer, or hint / skip / explain…",
+                show_label=False,
+                lines=2,
+                max_lines=10,
+                scale=5,
+                elem_id="coach-answer",
+                min_width=200,
+            )
+            send = gr.Button("Send", variant="primary", scale=1, min_width=80, elem_id="coach-send")
+        with gr.Row(elem_classes="coach-commands"):
+            hint = gr.Button("Hint", size="sm", min_width=70, elem_id="coach-hint")
+            skip = gr.Button("Skip", size="sm", min_width=70, elem_id="coach-skip")
+            explain = gr.Button("Explain", size="sm", min_width=70, elem_id="coach-explain")
+            finish = gr.Button("Finish", size="sm", min_width=70, elem_id="coach-finish")
+        plot = gr.BarPlot(
+            x="topic",
+            y="score",
+            title="Score by topic",
+            y_lim=[0, 10],
+            visible=False,
+            elem_id="coach-summary-plot",
+            height=260,
+        )
+        with gr.Accordion("Export the report", open=False, elem_id="coach-export"):
+            with gr.Row():
+                fmt = gr.Radio(
+                    [("Markdown", "md"), ("HTML", "html")], value="html", show_label=False
+                )
+                export_btn = gr.Button("Export", elem_id="coach-export-button")
+            report = gr.File(label="Report", elem_id="coach-report")
+    session = gr.State(None)
+    saved = gr.BrowserState(None, storage_key="coach-session")
+    ui = InterviewTab(tab, chatbot, status, plot, session, saved)
+
+    def on_start(
+        topic_: str, difficulty_: str, lang_: str, questions_: float, provider_: str, model_: str
+    ) -> Iterator[tuple[Any, ...]]:
+        try:
+            config = make_config(topic_, difficulty_, lang_, questions_, provider_, model_)
+        except CoachError as exc:
+            view = ChatView()
+            view.assistant(f"⚠ {exc}")
+            yield chat_update(view, None)
+            return
+        yield from start_stream(sessions, config)
+
+    def on_send(text: str, session_id: str | None) -> Iterator[tuple[Any, ...]]:
+        for update in turn_stream(sessions, session_id, text):
+            yield ("", *update)
+
+    def command(word: str) -> Any:
+        def run(session_id: str | None) -> Iterator[tuple[Any, ...]]:
+            yield from turn_stream(sessions, session_id, word)
+
+        return run
+
+    def on_option(session_id: str | None, evt: gr.SelectData) -> Iterator[tuple[Any, ...]]:
+        yield from turn_stream(sessions, session_id, str(evt.value))
+
+    settings_inputs = [topic, difficulty, lang, questions, provider, model]
+    start.click(on_start, settings_inputs, ui.chat_outputs, api_name="start")
+    # Fold the settings away once an interview runs: the chat needs the room on a phone.
+    start.click(lambda: gr.Accordion(open=False), None, settings_box, api_visibility="private")
+    gr.on(
+        [answer.submit, send.click],
+        on_send,
+        [answer, session],
+        [answer, *ui.chat_outputs],
+        api_name="answer",
+    )
+    for button, word in ((hint, "hint"), (skip, "skip"), (explain, "explain"), (finish, "stop")):
+        button.click(command(word), [session], ui.chat_outputs, api_name=word)
+    chatbot.option_select(on_option, [session], ui.chat_outputs, api_visibility="private")
+    export_btn.click(
+        lambda sid, f: export(sessions, sid, f), [session, fmt], report, api_name="export"
+    )
+    provider.change(_on_backend, provider, [model, url, check], api_visibility="private")
+    check.click(_check_backend, [provider, model], banner_box, api_visibility="private")
+    return ui

@@ -1,0 +1,143 @@
+"""The Progress tab: past sessions, topic mastery, questions due for review, "Start review"
+and resuming an unfinished session in the Interview tab."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import gradio as gr
+import pandas as pd
+
+from coach.corpus import bank
+from coach.corpus.models import Topic
+from coach.interview.models import InterviewConfig
+from coach.session import TOPIC_PREFIX
+from coach.settings import get_settings
+from coach.ui.interview import InterviewTab, chat_update, start_stream
+from coach.ui.live import LiveSessions
+from coach.ui.render import topic_label
+
+SESSION_COLUMNS = ["Session", "Updated", "Status", "Backend", "Lang", "Answered", "Mean score"]
+DUE_COLUMNS = ["Question", "Topic", "Due", "Text"]
+REVIEW_QUESTIONS = 5
+NOTHING_DUE = "Nothing is due for review yet: answer a few questions first, then come back."
+
+
+def sessions_table(sessions: LiveSessions, limit: int = 50) -> pd.DataFrame:
+    rows = [
+        [
+            s.id,
+            f"{s.updated_at:%Y-%m-%d %H:%M}",
+            "finished" if s.finished else "open",
+            s.backend,
+            s.lang,
+            f"{s.answered}/{s.questions}",
+            "—" if s.mean_score is None else f"{s.mean_score:.1f}",
+        ]
+        for s in sessions.store.list(limit)
+    ]
+    return pd.DataFrame(rows, columns=SESSION_COLUMNS)
+
+
+def mastery_frame(sessions: LiveSessions) -> pd.DataFrame:
+    rows = [
+        {"topic": topic_label(m.topic), "score": m.mean_score, "answered": m.answered}
+        for m in sessions.store.mastery()
+    ]
+    return pd.DataFrame(rows, columns=["topic", "score", "answered"])
+
+
+def due_table(sessions: LiveSessions, limit: int = 20) -> pd.DataFrame:
+    questions = bank.load(get_settings().corpus_dir).by_id()
+    rows = []
+    for item in sessions.store.due(limit=limit):
+        question = questions.get(item.item)
+        text = question.text if question else ""
+        rows.append(
+            [
+                item.item,
+                topic_label(question.topic.value) if question else "",
+                f"{item.due:%Y-%m-%d %H:%M}",
+                text[:140],
+            ]
+        )
+    return pd.DataFrame(rows, columns=DUE_COLUMNS)
+
+
+def review_config(
+    sessions: LiveSessions, questions: int = REVIEW_QUESTIONS
+) -> InterviewConfig | None:
+    """Due questions first; when none is due but a weak topic is, new questions on it."""
+    store, settings = sessions.store, get_settings()
+    due = store.due(limit=questions)
+    topics = store.due(topics=True, limit=1)
+    if not due and not topics:
+        return None
+    return InterviewConfig(
+        review=[d.item for d in due],
+        questions=max(len(due), 1) if due else questions,
+        topic=Topic(topics[0].item.removeprefix(TOPIC_PREFIX)) if topics and not due else None,
+        llm=settings.llm,
+        follow_ups=settings.follow_ups,
+    )
+
+
+def refresh(sessions: LiveSessions) -> tuple[Any, ...]:
+    table = sessions_table(sessions)
+    open_ids = table.loc[table["Status"] == "open", "Session"].tolist()
+    return (
+        table,
+        mastery_frame(sessions),
+        due_table(sessions),
+        gr.update(choices=open_ids, value=open_ids[0] if open_ids else None),
+    )
+
+
+def build(sessions: LiveSessions, interview: InterviewTab, tabs: Any) -> None:
+    with gr.Tab("Progress", id="progress") as tab:
+        with gr.Row():
+            refresh_btn = gr.Button("Refresh", size="sm")
+            review_btn = gr.Button(
+                "Start review", variant="primary", size="sm", elem_id="coach-review"
+            )
+        review_note = gr.Markdown("")
+        mastery = gr.BarPlot(
+            x="topic",
+            y="score",
+            title="Topic mastery (mean of latest grades)",
+            y_lim=[0, 10],
+            height=280,
+            elem_id="coach-mastery",
+        )
+        gr.Markdown("#### Due for review (spaced repetition)")
+        due = gr.Dataframe(headers=DUE_COLUMNS, interactive=False, wrap=True)
+        gr.Markdown("#### Sessions")
+        table = gr.Dataframe(headers=SESSION_COLUMNS, interactive=False, wrap=True)
+        with gr.Row():
+            pick = gr.Dropdown([], label="Unfinished session", scale=3)
+            resume_btn = gr.Button("Resume in the Interview tab", scale=1)
+
+    outputs = [table, mastery, due, pick]
+    unchanged = tuple(gr.update() for _ in interview.chat_outputs)
+    refresh_btn.click(lambda: refresh(sessions), None, outputs, api_name="progress")
+    tab.select(lambda: refresh(sessions), None, outputs, api_visibility="private")
+
+    def on_review() -> Iterator[tuple[Any, ...]]:
+        config = review_config(sessions)
+        if config is None:
+            yield (gr.update(), NOTHING_DUE, *unchanged)
+            return
+        for update in start_stream(sessions, config):
+            yield (gr.Tabs(selected="interview"), "", *update)
+
+    def on_resume(session_id: str | None) -> tuple[Any, ...]:
+        if not session_id:
+            return (gr.update(), *unchanged)
+        live = sessions.get(session_id)
+        return (gr.Tabs(selected="interview"), *chat_update(live.view, live.session_id))
+
+    review_btn.click(
+        on_review, None, [tabs, review_note, *interview.chat_outputs], api_name="review"
+    )
+    resume_btn.click(on_resume, pick, [tabs, *interview.chat_outputs], api_visibility="private")

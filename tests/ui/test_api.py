@@ -1,0 +1,194 @@
+"""The app's API through gradio_client, against `python app.py` running offline."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from gradio_client import Client, handle_file
+
+from coach.interview.machine import Interview, new_state
+from coach.interview.models import InterviewConfig
+from coach.session import SessionStore
+from tests.ui.conftest import INDEX_BUILD_TIMEOUT, REPO, RunningApp
+
+pytestmark = pytest.mark.timeout(INDEX_BUILD_TIMEOUT + 300)
+
+ANSWER = (
+    "A KV cache stores the keys and values of the previous tokens in every layer, so "
+    "each new token attends to them without recomputing; it grows linearly with length."
+)
+
+
+def client(app: RunningApp, tmp_path: Path) -> Client:
+    return Client(app.url, verbose=False, analytics_enabled=False, download_files=tmp_path)
+
+
+def texts(messages: list[dict[str, Any]]) -> list[str]:
+    """The text of each chat message (the API gives content as a list of parts)."""
+    out = []
+    for message in messages:
+        content = message["content"]
+        parts = content if isinstance(content, list) else [content]
+        out.append("".join(p["text"] if isinstance(p, dict) else str(p) for p in parts))
+    return out
+
+
+def start(c: Client, lang: str = "en", questions: int = 2, topic: str = "") -> Any:
+    return c.predict(topic, "", lang, questions, "none", "", api_name="/start")
+
+
+def test_an_offline_interview_runs_from_start_to_summary(app: RunningApp, tmp_path: Path) -> None:
+    c = client(app, tmp_path)
+    messages, status, _plot, session = start(c)
+    assert texts(messages)[0].startswith("**Question 1/2**")
+    assert status == "" and session
+    _, messages, status, _plot, _ = c.predict(ANSWER, api_name="/answer")
+    shown = texts(messages)
+    assert shown[1] == ANSWER
+    card = next(t for t in shown if t.startswith("### Score "))
+    assert "*Graded by the offline grader (rules + embeddings).*" in card
+    assert status == ""
+    hint = texts(c.predict(api_name="/hint")[0])[-1]
+    assert hint.startswith("**Hint 1:**") or "No more hints" in hint
+    explained = texts(c.predict(api_name="/explain")[0])[-1]
+    assert explained.startswith(("Reference answer:", "The answer key has no reference"))
+    messages, _status, plot, _ = c.predict(api_name="/stop")
+    summary = texts(messages)[-1]
+    assert summary.startswith("### Interview summary")
+    assert f"Session `{session}`" in summary
+    assert plot is not None
+
+
+def test_export_gives_the_session_report(app: RunningApp, tmp_path: Path) -> None:
+    c = client(app, tmp_path)
+    start(c, questions=1)
+    c.predict(ANSWER, api_name="/answer")
+    markdown = Path(c.predict("md", api_name="/export")).read_text(encoding="utf-8")
+    assert markdown.startswith("# ") and ANSWER[:40] in markdown
+    html = Path(c.predict("html", api_name="/export")).read_text(encoding="utf-8")
+    assert html.lstrip().lower().startswith("<!doctype html")
+
+
+def test_each_client_session_has_its_own_interview(app: RunningApp, tmp_path: Path) -> None:
+    first, second = client(app, tmp_path / "a"), client(app, tmp_path / "b")
+    one, two = start(first)[3], start(second)[3]
+    assert one != two
+    mine = texts(first.predict("first candidate's answer about attention", api_name="/answer")[1])
+    theirs = texts(second.predict("second candidate on tokenizers", api_name="/answer")[1])
+    assert "first candidate's answer about attention" in mine
+    assert all("second candidate" not in t for t in mine)
+    assert all("first candidate" not in t for t in theirs)
+
+
+def test_answering_before_start_asks_to_start(app: RunningApp, tmp_path: Path) -> None:
+    _, messages, *_ = client(app, tmp_path).predict("an answer", api_name="/answer")
+    assert texts(messages) == ["Press **Start interview** first."]
+
+
+def test_a_blank_model_name_is_a_message_not_an_error(app: RunningApp, tmp_path: Path) -> None:
+    c = client(app, tmp_path)
+    messages, *_ = c.predict("", "", "en", 2, "ollama", " ", api_name="/start")
+    assert texts(messages)[0].startswith("⚠ invalid model")
+
+
+def test_the_memory_calculator_reproduces_the_quiz_figure(app: RunningApp, tmp_path: Path) -> None:
+    c = client(app, tmp_path)
+    headline, table, _chart, fits, steps = c.predict(
+        "7B",
+        "",
+        "train",
+        "fp32",
+        "momentum",
+        "naive",
+        None,
+        None,
+        "none",
+        "0",
+        1,
+        None,
+        0,
+        api_name="/calc_memory",
+    )
+    assert "84 GB" in headline
+    parts = {row[0]: row[1] for row in table["data"]}
+    assert parts["weights"] == parts["gradients"] == parts["optimizer states"] == 28
+    verdicts = {row[0]: row[2] for row in fits["data"]}
+    assert verdicts["A100 40GB"].endswith("does not fit")
+    assert verdicts["H100 80GB"].endswith("tight")  # 84 GB = 78.2 GiB of 80
+    assert verdicts["MI300X 192GB"].endswith("fits")
+    assert steps.startswith("**Step by step:**")
+
+
+def test_calculators_report_bad_input_in_words(app: RunningApp, tmp_path: Path) -> None:
+    c = client(app, tmp_path)
+    headline, *_ = c.predict(
+        "-5",
+        "",
+        "train",
+        "fp32",
+        "momentum",
+        "naive",
+        None,
+        None,
+        "none",
+        "0",
+        1,
+        None,
+        0,
+        api_name="/calc_memory",
+    )
+    assert headline.startswith("⚠ invalid params")
+    assert c.predict("params", "{not json", api_name="/calc")[0].startswith("⚠ The arguments")
+    headline, _table, steps = c.predict(
+        "cosine", json.dumps({"a": [1, 0], "b": [0, 1]}), api_name="/calc"
+    )
+    assert "cosine: 0" in headline and steps
+
+
+def test_metric_calculators(app: RunningApp, tmp_path: Path) -> None:
+    c = client(app, tmp_path)
+    headline, _table, _ = c.predict(40, 10, 5, 45, "precision", api_name="/calc_classification")
+    assert headline.startswith("### classification: 0.8")
+    headline, *_ = c.predict(
+        "bleu", "the cat sat on the mat", "the cat sat on the mat", api_name="/calc_text"
+    )
+    assert "bleu: 100" in headline
+    headline, *_ = c.predict("-1 -1 -1", "logprobs", api_name="/calc_perplexity")
+    assert "perplexity: 2.71" in headline
+
+
+def test_corpus_search_with_filters(app: RunningApp, tmp_path: Path) -> None:
+    c = client(app, tmp_path)
+    note, table = c.predict("KV cache memory", "", "", 5, api_name="/search")
+    assert note == "5 results" and len(table["data"]) == 5
+    note, table = c.predict("KV cache", "", "ru", 5, api_name="/search")
+    assert {row[3] for row in table["data"]} == {"ru"}
+    note, _ = c.predict("   ", "", "", 5, api_name="/search")
+    assert note.startswith("⚠ invalid query")
+
+
+def test_batch_grading_writes_the_four_outputs(app: RunningApp, tmp_path: Path) -> None:
+    c = client(app, tmp_path)
+    files = [handle_file(REPO / "examples" / "answers.jsonl")]
+    summary, chart, answers, downloads = c.predict(files, "none", api_name="/grade")
+    assert summary.startswith("### Graded ")
+    names = sorted(Path(d).name for d in downloads)
+    assert names == ["report.html", "report.md", "results.csv", "results.jsonl"]
+    results = Path(next(d for d in downloads if d.endswith("results.jsonl")))
+    rows = [json.loads(line) for line in results.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == len(answers["data"]) > 0
+    assert chart is not None
+
+
+def test_progress_lists_saved_sessions(app: RunningApp, tmp_path: Path) -> None:
+    store = SessionStore(app.data_dir / "sessions.sqlite3")
+    interview = Interview(
+        new_state(InterviewConfig(lang="en", questions=1, review=["fa-vlm-q1-1"])), store=store
+    )
+    list(interview.start())
+    c = client(app, tmp_path)
+    table, _mastery, _due, _pick = c.predict(api_name="/progress")
+    assert interview.state.id in [row[0] for row in table["data"]]
