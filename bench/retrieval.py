@@ -1,0 +1,179 @@
+"""Retrieval benchmark: does search find the question a query is about?
+
+For every bank question it queries (a) the question's own text and (b) the held-out English
+paraphrases in bench/queries_en.jsonl, and reports Recall@1, Recall@5 and MRR@10 of the target
+question for dense-only, BM25-only and hybrid search; plus query latency (model loaded), a full
+index build from scratch (no vector reuse), peak RSS and a cold `coach search` in a new process.
+
+Each embedder runs in its own process, so peak RSS is its own:
+
+    python bench/retrieval.py                      # e5-small and minilm, markdown to stdout
+    python bench/retrieval.py --embedders e5-small --json bench/retrieval-e5.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES = ROOT / "bench" / "queries_en.jsonl"
+MODES = ("dense", "lexical", "hybrid")
+COLD_QUERY = "KV cache"
+
+
+def metrics(ranks: list[int | None]) -> dict[str, float]:
+    """Recall@1, Recall@5 and MRR@10 from the 1-based rank of the target (None: not in top 10)."""
+    n = len(ranks)
+    return {
+        "n": n,
+        "recall@1": sum(r == 1 for r in ranks if r) / n,
+        "recall@5": sum(r <= 5 for r in ranks if r) / n,
+        "mrr@10": sum(1 / r for r in ranks if r) / n,
+    }
+
+
+def query_sets() -> dict[str, list[tuple[str, str]]]:
+    """(query, target question id) pairs per query set."""
+    from coach.corpus import bank
+    from coach.settings import get_settings
+
+    questions = bank.load(get_settings().corpus_dir).questions
+    paraphrases = [json.loads(line) for line in QUERIES.read_text("utf-8").splitlines() if line]
+    return {
+        "own text": [(q.text, q.id) for q in questions],
+        "own text, zh twin": [(q.text_zh, q.id) for q in questions if q.text_zh],
+        "en paraphrase": [(p["query"], p["question_id"]) for p in paraphrases],
+    }
+
+
+def rank_of(hits: list[Any], target: str) -> int | None:
+    return next((h.rank for h in hits if h.question_id == target), None)
+
+
+def run_one(spec: str) -> dict[str, Any]:
+    """Build, evaluate and time one embedder inside this process."""
+    from coach import embeddings, index, retrieval
+    from coach.corpus import key
+    from coach.settings import get_settings
+
+    settings = get_settings()
+    started = time.perf_counter()
+    embedder = embeddings.get_embedder(spec)
+    load_seconds = time.perf_counter() - started
+    index_dir = Path(tempfile.mkdtemp(prefix="bench-index-"))
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    manifest = index.build(embedder, index_dir=index_dir, reuse=False)
+    build = {"wall_s": time.perf_counter() - wall0, "cpu_s": time.process_time() - cpu0}
+    retriever = retrieval.Retriever(index.load(embedder, index_dir=index_dir), embedder)
+    sets = query_sets()
+    results: dict[str, dict[str, Any]] = {}
+    latencies: list[float] = []
+    retriever.search("warm-up query", k=10)
+    for name, pairs in sets.items():
+        for mode in MODES:
+            ranks = []
+            for query, target in pairs:
+                t0 = time.perf_counter()
+                hits = retriever.search(query, k=10, mode=mode)  # type: ignore[arg-type]
+                if mode == "hybrid":
+                    latencies.append(time.perf_counter() - t0)
+                ranks.append(rank_of(hits, target))
+            results.setdefault(name, {})[mode] = metrics(ranks)
+    latencies.sort()
+    return {
+        "embedder": spec,
+        "embedder_id": embedder.id,
+        "model_load_s": load_seconds,
+        "chunks": manifest.chunks,
+        "dense_chunks": manifest.dense_chunks,
+        "key_entries": len(key.load(settings.corpus_dir)),
+        "build": build,
+        "results": results,
+        "latency_ms": {
+            "p50": 1000 * statistics.median(latencies),
+            "p95": 1000 * latencies[int(0.95 * (len(latencies) - 1))],
+            "n": len(latencies),
+        },
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "cold_search_s": cold_search(spec, index_dir),
+        "loadavg_1m": os.getloadavg()[0],
+    }
+
+
+COLD_COMMANDS = {
+    # The user's command: the whole Typer app is imported before the search runs.
+    "coach search": ["{coach}", "search", COLD_QUERY, "--json"],
+    # The search path alone, to tell its cost from the rest of the CLI's imports.
+    "retrieval only": ["{python}", "-c",
+                       f"from coach.retrieval import search; print(search({COLD_QUERY!r})[0])"],
+}
+
+
+def cold_search(spec: str, index_dir: Path, runs: int = 3) -> dict[str, float]:
+    """Median wall time of a search in a fresh process, start to printed result."""
+    env = {**os.environ, "COACH_EMBEDDER": spec, "COACH_INDEX_DIR": str(index_dir)}
+    names = {"coach": str(Path(sys.executable).with_name("coach")), "python": sys.executable}
+    medians = {}
+    for label, template in COLD_COMMANDS.items():
+        command = [part.format(**names) for part in template]
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            subprocess.run(command, env=env, check=True, capture_output=True, cwd=ROOT)
+            times.append(time.perf_counter() - t0)
+        medians[label] = statistics.median(times)
+    return medians
+
+
+def markdown(runs: list[dict[str, Any]]) -> str:
+    lines = ["| embedder | query set | mode | n | Recall@1 | Recall@5 | MRR@10 |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for run in runs:
+        for name, by_mode in run["results"].items():
+            for mode, m in by_mode.items():
+                lines.append(f"| {run['embedder']} | {name} | {mode} | {m['n']} | "
+                             f"{m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['mrr@10']:.3f} |")
+    lines += ["", "| embedder | chunks (dense) | key entries | build wall / CPU s | "
+              "query p50 / p95 ms | peak RSS MB | cold `coach search` / retrieval only s | load avg |",
+              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for run in runs:
+        b, lat, cold = run["build"], run["latency_ms"], run["cold_search_s"]
+        lines.append(f"| {run['embedder']} | {run['chunks']} ({run['dense_chunks']}) | "
+                     f"{run['key_entries']} | {b['wall_s']:.1f} / {b['cpu_s']:.1f} | "
+                     f"{lat['p50']:.1f} / {lat['p95']:.1f} | {run['peak_rss_mb']:.0f} | "
+                     f"{cold['coach search']:.2f} / {cold['retrieval only']:.2f} | "
+                     f"{run['loadavg_1m']:.1f} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--embedders", default="e5-small,minilm")
+    parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    parser.add_argument("--one", help=argparse.SUPPRESS)  # child process: one embedder
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_one(args.one)))
+        return
+    runs = []
+    for spec in args.embedders.split(","):
+        child = subprocess.run([sys.executable, __file__, "--one", spec], check=True,
+                               capture_output=True, text=True)
+        runs.append(json.loads(child.stdout.strip().splitlines()[-1]))
+    if args.json:
+        args.json.write_text(json.dumps(runs, indent=2) + "\n", "utf-8")
+    print(markdown(runs))
+
+
+if __name__ == "__main__":
+    main()
