@@ -114,8 +114,11 @@ COLD_COMMANDS = {
     # The user's command: the whole Typer app is imported before the search runs.
     "coach search": ["{coach}", "search", COLD_QUERY, "--json"],
     # The search path alone, to tell its cost from the rest of the CLI's imports.
-    "retrieval only": ["{python}", "-c",
-                       f"from coach.retrieval import search; print(search({COLD_QUERY!r})[0])"],
+    "retrieval only": [
+        "{python}",
+        "-c",
+        f"from coach.retrieval import search; print(search({COLD_QUERY!r})[0])",
+    ],
 }
 
 
@@ -136,23 +139,33 @@ def cold_search(spec: str, index_dir: Path, runs: int = 3) -> dict[str, float]:
 
 
 def markdown(runs: list[dict[str, Any]]) -> str:
-    lines = ["| embedder | query set | mode | n | Recall@1 | Recall@5 | MRR@10 |",
-             "| --- | --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "| embedder | query set | mode | n | Recall@1 | Recall@5 | MRR@10 |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for run in runs:
         for name, by_mode in run["results"].items():
             for mode, m in by_mode.items():
-                lines.append(f"| {run['embedder']} | {name} | {mode} | {m['n']} | "
-                             f"{m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['mrr@10']:.3f} |")
-    lines += ["", "| embedder | chunks (dense) | key entries | build wall / CPU s | "
-              "query p50 / p95 ms | peak RSS MB | cold `coach search` / retrieval only s | load avg |",
-              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+                lines.append(
+                    f"| {run['embedder']} | {name} | {mode} | {m['n']} | "
+                    f"{m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['mrr@10']:.3f} |"
+                )
+    lines += [
+        "",
+        "| embedder | chunks (dense) | key entries | build wall / CPU s | "
+        "query p50 / p95 ms | peak RSS MB | cold `coach search` / retrieval only s | "
+        "load avg |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for run in runs:
         b, lat, cold = run["build"], run["latency_ms"], run["cold_search_s"]
-        lines.append(f"| {run['embedder']} | {run['chunks']} ({run['dense_chunks']}) | "
-                     f"{run['key_entries']} | {b['wall_s']:.1f} / {b['cpu_s']:.1f} | "
-                     f"{lat['p50']:.1f} / {lat['p95']:.1f} | {run['peak_rss_mb']:.0f} | "
-                     f"{cold['coach search']:.2f} / {cold['retrieval only']:.2f} | "
-                     f"{run['loadavg_1m']:.1f} |")
+        lines.append(
+            f"| {run['embedder']} | {run['chunks']} ({run['dense_chunks']}) | "
+            f"{run['key_entries']} | {b['wall_s']:.1f} / {b['cpu_s']:.1f} | "
+            f"{lat['p50']:.1f} / {lat['p95']:.1f} | {run['peak_rss_mb']:.0f} | "
+            f"{cold['coach search']:.2f} / {cold['retrieval only']:.2f} | "
+            f"{run['loadavg_1m']:.1f} |"
+        )
     return "\n".join(lines)
 
 
@@ -167,8 +180,9 @@ def main() -> None:
         return
     runs = []
     for spec in args.embedders.split(","):
-        child = subprocess.run([sys.executable, __file__, "--one", spec], check=True,
-                               capture_output=True, text=True)
+        child = subprocess.run(
+            [sys.executable, __file__, "--one", spec], check=True, capture_output=True, text=True
+        )
         runs.append(json.loads(child.stdout.strip().splitlines()[-1]))
     if args.json:
         args.json.write_text(json.dumps(runs, indent=2) + "\n", "utf-8")
