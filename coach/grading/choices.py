@@ -25,7 +25,7 @@ _WORD = r"(?:option|answer|choice|variant|вариант|ответ|пункт|�
 # The marker alone, possibly wrapped: "B", "(b)", "b)", "2.", "[2]", "«б»".
 _BARE = re.compile(r"^[\s(\[«\"']*([a-h]|[а-з]|الف|[بجدهوزح]|\d{1,2})[\s)\]»\"'.:]*$")
 _NAMED = re.compile(
-    _WORD + r"\s*(?:no\.?|number|№|#|شماره)?\s*[(\[«\"']*"
+    _WORD + r"\s*[:：]?\s*(?:no\.?|number|№|#|شماره)?\s*[(\[«\"']*"
     r"([a-h]|[а-з]|الف|[بجدهوزح]|\d{1,2})(?![\w])"
 )
 # "B) because ...", "2 - since ...": a marker that opens a longer answer.

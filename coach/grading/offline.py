@@ -45,7 +45,7 @@ NO_ANSWER = re.compile(
 @dataclass
 class PointMatch:
     sim: float
-    lex: float
+    lex: float | None  # None: the point has no content word beyond the question's
     unit: Span | None
 
 
@@ -63,6 +63,15 @@ class Measurement:
     misconceptions: list[str]
 
 
+@dataclass
+class _Vectors:
+    answer: np.ndarray  # row 0: the whole answer, then its sentences
+    points: np.ndarray
+    question: np.ndarray
+    reference: np.ndarray  # empty, or one row for a reference the points were cut from
+    misconceptions: np.ndarray
+
+
 def is_empty(text: str) -> bool:
     return not content_terms(text) or bool(NO_ANSWER.match(text.strip()))
 
@@ -71,61 +80,78 @@ def measure(
     rubric: Rubric, text: str, vectors: VectorCache, cal: Calibration = CALIBRATION
 ) -> Measurement:
     units = sentences(text)[:MAX_UNITS]
-    whole = text.strip()
-    unit_texts = list(dict.fromkeys([whole, *(u.text for u in units)]))
-    spans = {u.text: u for u in units}
+    unit_texts = list(dict.fromkeys([text.strip(), *(u.text for u in units)]))
     variants = [[p.text, *p.alt] for p in rubric.points]
-    flat = [v for group in variants for v in group]
-    extra = [rubric.reference] if rubric.reference and not rubric.authored_points else []
-    vecs = vectors.get(unit_texts + flat + rubric.question_texts + extra + rubric.misconceptions)
-    answer_vecs = vecs[: len(unit_texts)]
-    rest = vecs[len(unit_texts) :]
-    point_vecs, rest = rest[: len(flat)], rest[len(flat) :]
-    question_vecs, rest = rest[: len(rubric.question_texts)], rest[len(rubric.question_texts) :]
-    reference_vecs, miscon_vecs = rest[: len(extra)], rest[len(extra) :]
-
+    vecs = _embed(rubric, unit_texts, variants, vectors)
+    lang = detect_lang(text)
     answer_terms = set(content_terms(text))
-    answer_lang = detect_lang(text)
-    sims = answer_vecs @ point_vecs.T if flat else np.zeros((len(unit_texts), 0))
+    question_terms = {t for q in rubric.question_texts for t in content_terms(q)}
+    sims = vecs.answer @ vecs.points.T
+    spans = {u.text: u for u in units}
     matches: list[PointMatch] = []
     start = 0
-    for group in variants:
+    for point, group in zip(rubric.points, variants, strict=True):
         block = sims[:, start : start + len(group)]
         start += len(group)
-        best_unit, _ = np.unravel_index(int(np.argmax(block)), block.shape)
-        sim = float(block.max())
-        lex = max(_recall(content_terms(v), answer_terms) for v in group)
-        if answer_lang and answer_lang not in {detect_lang(v) for v in group}:
-            lex = max(lex, cal.imputed_lex(sim))
-        matches.append(PointMatch(sim, lex, spans.get(unit_texts[int(best_unit)])))
-
-    total = sum(p.weight for p in rubric.points) or 1.0
-    sem_points = sum(p.weight * m.sim for p, m in zip(rubric.points, matches, strict=True)) / total
-    if len(reference_vecs):
-        whole_sim = float(answer_vecs[0] @ reference_vecs[0])
-        sem = (whole_sim + sem_points) / 2 if matches else whole_sim
-    else:
-        sem = sem_points
-    lex = sum(p.weight * m.lex for p, m in zip(rubric.points, matches, strict=True)) / total
-    question_sim = float((answer_vecs @ question_vecs.T).max()) if len(question_vecs) else 0.0
+        best_unit = int(np.unravel_index(int(np.argmax(block)), block.shape)[0])
+        langs = {detect_lang(v) for v in group}
+        # No phrasing in the answer's language: cosines run lower across languages and words
+        # cannot overlap, so both are corrected (calibration.py).
+        crossing = bool(lang) and lang not in langs
+        sim = float(block.max()) + (cal.gap(lang, detect_lang(point.text)) if crossing else 0.0)
+        lex = _point_lex(group, answer_terms, question_terms)
+        if crossing:
+            lex = max(lex or 0.0, cal.imputed_lex(sim))
+        matches.append(PointMatch(sim, lex, spans.get(unit_texts[best_unit])))
+    sem = _weighted(rubric, [m.sim for m in matches])
+    if len(vecs.reference):
+        whole = float(vecs.answer[0] @ vecs.reference[0])
+        whole += cal.gap(lang, detect_lang(rubric.reference))
+        sem = (whole + sem) / 2 if matches else whole
+    question_sim = float((vecs.answer @ vecs.question.T).max()) if len(vecs.question) else 0.0
+    question_sim += cal.gap(lang, rubric.lang) if rubric.lang and lang else 0.0
     reference_terms = {t for g in variants for v in g for t in content_terms(v)}
     reference_terms |= set(content_terms(rubric.reference))
-    question_terms = {t for q in rubric.question_texts for t in content_terms(q)}
     return Measurement(
         sem=sem,
-        lex=lex,
+        lex=_weighted(rubric, [m.lex for m in matches]),
         length=min(len(words(text)) / expected_words(rubric), 1.0),
         relevance=max(sem, question_sim),
         shares_terms=bool(answer_terms & (reference_terms | question_terms)),
         copied=_copied(answer_terms, question_terms, question_sim),
         points=matches,
-        misconceptions=_misconceptions(rubric, answer_vecs, miscon_vecs, sims, unit_texts),
+        misconceptions=_misconceptions(rubric, vecs, sims, unit_texts),
     )
 
 
-def _recall(terms: list[str], answer_terms: set[str]) -> float:
-    wanted = set(terms)
-    return len(wanted & answer_terms) / len(wanted) if wanted else 0.0
+def _embed(
+    rubric: Rubric, unit_texts: list[str], variants: list[list[str]], vectors: VectorCache
+) -> _Vectors:
+    flat = [v for group in variants for v in group]
+    extra = [rubric.reference] if rubric.reference and not rubric.authored_points else []
+    parts = [unit_texts, flat, rubric.question_texts, extra, rubric.misconceptions]
+    rows = vectors.get([t for part in parts for t in part])
+    cuts = np.cumsum([len(part) for part in parts])[:-1]
+    answer, points, question, reference, misconceptions = np.split(rows, cuts)
+    return _Vectors(answer, points, question, reference, misconceptions)
+
+
+def _point_lex(group: list[str], answer_terms: set[str], question_terms: set[str]) -> float | None:
+    """The best share, over a point's phrasings, of its content words found in the answer.
+    Words of the question are left out: a candidate gets them for free by echoing it."""
+    shares = []
+    for variant in group:
+        wanted = set(content_terms(variant)) - question_terms
+        if wanted:
+            shares.append(len(wanted & answer_terms) / len(wanted))
+    return max(shares) if shares else None
+
+
+def _weighted(rubric: Rubric, values: list[float | None]) -> float:
+    """Weighted mean over the points that have a value."""
+    pairs = [(p.weight, v) for p, v in zip(rubric.points, values, strict=True) if v is not None]
+    total = sum(w for w, _ in pairs)
+    return sum(w * v for w, v in pairs) / total if total else 0.0
 
 
 def _copied(answer_terms: set[str], question_terms: set[str], question_sim: float) -> bool:
@@ -141,18 +167,14 @@ def _copied(answer_terms: set[str], question_terms: set[str], question_sim: floa
 
 
 def _misconceptions(
-    rubric: Rubric,
-    answer_vecs: np.ndarray,
-    miscon_vecs: np.ndarray,
-    point_sims: np.ndarray,
-    unit_texts: list[str],
+    rubric: Rubric, vecs: _Vectors, point_sims: np.ndarray, unit_texts: list[str]
 ) -> list[str]:
     """Misconceptions a sentence asserts: close to it, closer than to any key point, and with
     the same polarity (so "X is not Y" does not assert the misconception "X is Y")."""
     found: list[str] = []
-    if not len(miscon_vecs):
+    if not len(vecs.misconceptions):
         return found
-    sims = answer_vecs @ miscon_vecs.T
+    sims = vecs.answer @ vecs.misconceptions.T
     best_point = point_sims.max(axis=1) if point_sims.size else np.zeros(len(unit_texts))
     for j, claim in enumerate(rubric.misconceptions):
         for i, unit in enumerate(unit_texts):
@@ -176,6 +198,8 @@ def grade_offline(
     lang = lang or detect_lang(text) or rubric.lang
     notes = insights(rubric, text, injected=injected)
     if is_empty(text):
+        # An answer made only of instructions to the grader answered nothing: off topic.
+        verdict = Verdict.OFF_TOPIC if injected and text.strip() == "" else Verdict.EMPTY
         missed = [
             KeyPointResult(text=p.text, weight=p.weight, status=PointStatus.MISSED)
             for p in rubric.points
@@ -226,7 +250,8 @@ def _verdict(score: float, cal: Calibration) -> Verdict:
 def _points(rubric: Rubric, m: Measurement, cal: Calibration) -> list[KeyPointResult]:
     results = []
     for point, match in zip(rubric.points, m.points, strict=True):
-        p = cal.probability(match.sim, match.lex, 1.0)
+        lex = cal.imputed_lex(match.sim) if match.lex is None else match.lex
+        p = cal.probability(match.sim, lex, 1.0)
         status = (
             PointStatus.COVERED
             if 10 * p >= cal.correct_at

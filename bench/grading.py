@@ -1,0 +1,261 @@
+"""Offline grader on Beetle (human-labelled student answers, each with a reference answer).
+
+    python bench/grading.py                 # measure train and unseen-questions, print markdown
+    python bench/grading.py --results bench/RESULTS.md   # ... and write the "Grading" section
+    python bench/grading.py --fit           # refit the calibration on the train split only
+
+Quality: Pearson / Spearman of the 0-10 score against the label mapped to correct 1,
+partially_correct_incomplete 0.5, everything else 0; macro-F1 of the 3-way verdict, SemEval-2013
+style: correct / contradictory / partial-or-irrelevant, with our verdicts mapped
+correct -> correct, contradictory and incorrect -> contradictory (a wrong claim), and
+partially_correct, off_topic, empty -> partial-or-irrelevant.
+Speed: answers per second through `grade()` with batched embedding (`warm`), on this machine's
+cores, and the p50 latency of one `grade()` call with the model loaded and the answer unseen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import least_squares
+from scipy.stats import pearsonr, spearmanr
+from sklearn.metrics import f1_score
+
+from coach.corpus import bank as bank_store
+from coach.corpus import key as key_store
+from coach.grading import grade, rubric, vectors, warm
+from coach.grading.calibration import CALIBRATION, Calibration
+from coach.grading.models import Grade, Verdict
+from coach.grading.offline import is_empty, measure
+from coach.settings import get_settings
+
+DATA = Path(
+    os.environ.get(
+        "BEETLE", Path(__file__).resolve().parents[2] / "shared/data/beetle/beetle.jsonl"
+    )
+)
+TARGET = {"correct": 1.0, "partially_correct_incomplete": 0.5}
+THREE_WAY_LABEL = {"correct": "correct", "contradictory": "contradictory"}
+THREE_WAY_VERDICT = {
+    Verdict.CORRECT: "correct",
+    Verdict.CONTRADICTORY: "contradictory",
+    Verdict.INCORRECT: "contradictory",
+}
+LATENCY_SAMPLE = 100
+SECTION = "## Grading"
+
+
+def load(split: str) -> list[dict]:
+    rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line]
+    return [r for r in rows if r["split"] == split]
+
+
+def grade_rows(rows: list[dict]) -> tuple[list[Grade], float]:
+    """Grades in teacher mode (the row's own reference), and answers per second."""
+    started = time.perf_counter()
+    warm([r["answer"] for r in rows])
+    grades = [grade(r["question"], r["answer"], r["references"][0], retrieve=False) for r in rows]
+    return grades, len(rows) / (time.perf_counter() - started)
+
+
+def latency_p50(rows: list[dict]) -> float:
+    """Milliseconds for one grade() of an answer not seen before (the model already loaded)."""
+    grade(rows[0]["question"], "warm-up answer", rows[0]["references"][0], retrieve=False)
+    times = []
+    for r in rows[:LATENCY_SAMPLE]:
+        answer = r["answer"] + " (latency probe)"
+        started = time.perf_counter()
+        grade(r["question"], answer, r["references"][0], retrieve=False)
+        times.append(time.perf_counter() - started)
+    return 1000 * statistics.median(times)
+
+
+def three_way(grades: list[Grade], rows: list[dict]) -> float:
+    truth = [THREE_WAY_LABEL.get(r["label"], "other") for r in rows]
+    predicted = [THREE_WAY_VERDICT.get(g.verdict, "other") for g in grades]
+    return float(f1_score(truth, predicted, average="macro"))
+
+
+def evaluate(split: str) -> dict:
+    rows = load(split)
+    grades, rate = grade_rows(rows)
+    scores = np.array([g.score for g in grades])
+    target = np.array([TARGET.get(r["label"], 0.0) for r in rows])
+    return {
+        "split": split,
+        "answers": len(rows),
+        "questions": len({r["qid"] for r in rows}),
+        "pearson": float(pearsonr(scores, target)[0]),
+        "spearman": float(spearmanr(scores, target)[0]),
+        "macro_f1": three_way(grades, rows),
+        "answers_per_s": rate,
+        "p50_ms": latency_p50(rows),
+    }
+
+
+def markdown(results: list[dict], command: str) -> str:
+    lines = [
+        SECTION,
+        "",
+        f"Offline grader (embedder {CALIBRATION.embedder}, calibration fitted on Beetle `train` "
+        f"only), {os.cpu_count()} CPU cores. Command: `{command}`",
+        "",
+        "| split | answers | questions | Pearson | Spearman | macro-F1 (3-way) | answers/s "
+        "| p50 ms/answer |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['split']} | {r['answers']} | {r['questions']} | {r['pearson']:.3f} "
+            f"| {r['spearman']:.3f} | {r['macro_f1']:.3f} | {r['answers_per_s']:.1f} "
+            f"| {r['p50_ms']:.1f} |"
+        )
+    lines += [
+        "",
+        "Score vs label mapped to correct 1 / partially_correct_incomplete 0.5 / others 0. "
+        "3-way verdicts: correct; contradictory (ours: contradictory or incorrect); "
+        "partial-or-irrelevant (ours: partially_correct, off_topic, empty). Throughput is "
+        "`grade()` over the whole split after one batched `warm()`; p50 is one `grade()` of an "
+        "unseen answer with the model loaded.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_section(path: Path, section: str) -> None:
+    """Replace this benchmark's section in RESULTS.md (or append it), leaving others' intact."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n\n"
+    start = text.find(SECTION + "\n")
+    if start < 0:
+        text = text.rstrip("\n") + "\n\n" + section
+    else:
+        end = text.find("\n## ", start + len(SECTION))
+        text = text[:start] + section + (text[end + 1 :] if end >= 0 else "")
+    path.write_text(text, encoding="utf-8")
+
+
+def features(rows: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(sem, lex, length) per answer, the best key point's cosine and lex, and the relevance."""
+    warm([r["answer"] for r in rows])
+    cache = vectors.cache()
+    x, point, other = [], [], []
+    for r in rows:
+        graded = rubric.build(r["question"], r["references"][0], retrieve=False)
+        m = measure(graded, r["answer"], cache)
+        x.append((m.sem, m.lex, m.length))
+        point.append((m.points[0].sim, m.points[0].lex) if m.points else (m.sem, m.lex))
+        other.append((m.relevance, float(m.shares_terms), float(is_empty(r["answer"]))))
+    return np.array(x), np.array(point), np.array(other)
+
+
+def fit() -> Calibration:
+    """Fit the calibration on Beetle train only; print it for calibration.py."""
+    rows = load("train")
+    x, point, other = features(rows)
+    y = np.array([TARGET.get(r["label"], 0.0) for r in rows])
+
+    def residuals(w: np.ndarray) -> np.ndarray:
+        return 1 / (1 + np.exp(-(x @ w[:3] + w[3]))) - y
+
+    w = least_squares(residuals, x0=np.array([5.0, 1.0, 1.0, -5.0])).x
+    slope, intercept = np.polyfit(point[:, 0], point[:, 1], 1)
+    off = _off_topic_threshold(rows, other)
+    cal = CALIBRATION.model_copy(
+        update={
+            "w_sem": round(float(w[0]), 3),
+            "w_lex": round(float(w[1]), 3),
+            "w_len": round(float(w[2]), 3),
+            "bias": round(float(w[3]), 3),
+            "lex_slope": round(float(slope), 3),
+            "lex_at_zero": round(float(-intercept / slope), 3),
+            "off_topic_below": off,
+        }
+    )
+    scores = np.array([10 * cal.probability(*f) for f in x])
+    gated = (other[:, 2] == 1) | ((other[:, 1] == 0) & (other[:, 0] < off))
+    return cal.model_copy(
+        update={**_thresholds(rows, scores, gated), "cross_lingual_gap": cross_lingual_gap()}
+    )
+
+
+def cross_lingual_gap() -> dict[str, float]:
+    """Per language: how much lower a text's cosine to an English key point runs when the text
+    is in that language rather than English. Measured on the bank's parallel renderings of
+    each question (original and English, or English and Chinese) against the question's first
+    key point; no Beetle data involved."""
+    corpus = get_settings().corpus_dir
+    questions, entries = bank_store.load(corpus).questions, key_store.load(corpus)
+    triples: dict[str, list[tuple[str, str, str]]] = {"ru": [], "zh": [], "fa": []}
+    for q in questions:
+        entry = entries.get(q.id)
+        if entry is None or not entry.key_points:
+            continue
+        point = entry.key_points[0].text
+        if q.lang in ("ru", "fa"):
+            triples[q.lang].append((entry.text_en, q.text, point))
+        if q.text_zh:
+            triples["zh"].append((q.text, q.text_zh, point))
+    cache = vectors.cache()
+    gaps = {}
+    for lang, rows in triples.items():
+        english, other, point = (cache.get([r[i] for r in rows]) for i in range(3))
+        gaps[lang] = round(float(np.median((english * point).sum(1) - (other * point).sum(1))), 3)
+    return gaps
+
+
+def _off_topic_threshold(rows: list[dict], other: np.ndarray) -> float:
+    """The relevance cut that best separates non-domain / irrelevant answers from the rest
+    among answers sharing no content word with question or reference."""
+    no_terms = other[:, 1] == 0
+    labels = np.array([r["label"] in ("non_domain", "irrelevant") for r in rows])[no_terms]
+    relevance = other[no_terms, 0]
+    grid = np.arange(0.75, 0.90, 0.005)
+    accuracy = [((relevance < t) == labels).mean() for t in grid]
+    return round(float(grid[int(np.argmax(accuracy))]), 3)
+
+
+def _thresholds(rows: list[dict], scores: np.ndarray, gated: np.ndarray) -> dict[str, float]:
+    """Verdict thresholds that maximise the 3-way macro-F1 on train (empty and off-topic
+    answers are partial-or-irrelevant whatever their score)."""
+    truth = [THREE_WAY_LABEL.get(r["label"], "other") for r in rows]
+    best = (0.0, 6.0, 4.0)
+    for correct_at in np.arange(4.0, 9.01, 0.25):
+        for partial_at in np.arange(1.0, correct_at, 0.25):
+            predicted = np.where(
+                scores >= correct_at,
+                "correct",
+                np.where(scores >= partial_at, "other", "contradictory"),
+            )
+            predicted = np.where(gated, "other", predicted)
+            f1 = f1_score(truth, predicted, average="macro")
+            if f1 > best[0]:
+                best = (f1, float(correct_at), float(partial_at))
+    return {"correct_at": best[1], "partial_at": best[2]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fit", action="store_true", help="refit the calibration on train")
+    parser.add_argument("--results", type=Path, help="write the Grading section to this file")
+    parser.add_argument("--splits", default="train,unseen-questions")
+    args = parser.parse_args()
+    if args.fit:
+        print(repr(fit()))
+        return
+    results = [evaluate(split) for split in args.splits.split(",")]
+    command = "python bench/grading.py " + " ".join(sys.argv[1:])
+    section = markdown(results, command.strip())
+    print(section)
+    if args.results:
+        write_section(args.results, section)
+
+
+if __name__ == "__main__":
+    main()

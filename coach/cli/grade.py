@@ -1,0 +1,55 @@
+"""`coach grade FILE... --out DIR`: batch grading of answer files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from coach.cli.output import emit_json
+from coach.errors import InputError
+
+
+def grade(
+    files: list[Path] = typer.Argument(..., help="Answer files: .jsonl, .json, .csv or .md."),
+    out: Path = typer.Option(..., "--out", help="Folder for results and reports."),
+    llm: str = typer.Option(
+        None, "--llm", help="none, ollama:<model> or openai:<model> (default: COACH_LLM)."
+    ),
+    offline: bool = typer.Option(False, "--offline", help="Grade without any LLM."),
+    concurrency: int = typer.Option(
+        2,
+        "--concurrency",
+        help="Answers graded at once by the LLM (1-16; offline grading is batched instead).",
+    ),
+    json_output: bool = typer.Option(False, "--json", help="Print a JSON summary."),
+) -> None:
+    """Grade every answer in FILE... into DIR: results.jsonl (appended as each grade is ready;
+    a rerun skips graded ids), results.csv, report.md and report.html. Malformed rows are
+    reported with file and line and skipped."""
+    from coach.batch.run import run
+    from coach.llm import make_chat_model
+
+    if offline and llm not in (None, "none"):
+        raise InputError("--llm", llm, "leave it out with --offline")
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise InputError("FILE", ", ".join(missing), "no such file")
+    model = None if offline else make_chat_model(llm)
+    summary = run(files, out, llm=model, concurrency=concurrency, progress=not json_output)
+    if json_output:
+        emit_json(summary.model_dump(mode="json"))
+        return
+    for problem in summary.problems:
+        typer.echo(f"skipped {problem}", err=True)
+    mean = f"; mean score {summary.mean_score:g}/10" if summary.mean_score is not None else ""
+    typer.echo(
+        f"{summary.graded} graded now, {summary.already_graded} already graded, "
+        f"{len(summary.problems)} problems{mean}"
+    )
+    if summary.fallbacks:
+        typer.echo(
+            f"{summary.fallbacks} grades fell back to the offline grader (see report.md)", err=True
+        )
+    for name, path in summary.outputs.items():
+        typer.echo(f"{name}: {path}")
