@@ -110,7 +110,7 @@ def script_inputs(script: Path | None) -> Iterator[str]:
 
 def run(interviewer: Interviewer, inputs: Iterable[str], *, json_output: bool, echo: bool) -> None:
     """Drive an interviewer (Interview or AgentInterviewer) until it ends or inputs run out."""
-    show = _emit_json if json_output else render
+    show = _emit_json if json_output else Transcript().show
     try:
         for event in interviewer.start():
             show(event)
@@ -134,22 +134,37 @@ def _emit_json(event: Event) -> None:
         typer.echo(json.dumps(event.model_dump(mode="json"), ensure_ascii=False))
 
 
-def render(event: Event) -> None:
-    """One event as terminal text."""
-    if isinstance(event, Token):
-        sys.stdout.write(event.text)
-        sys.stdout.flush()
-    elif isinstance(event, QuestionAsked):
+class Transcript:
+    """Events as terminal text; a streamed reply is shown as it comes."""
+
+    def __init__(self) -> None:
+        self.streaming = False
+
+    def show(self, event: Event) -> None:
+        if isinstance(event, Token):
+            if not self.streaming:
+                sys.stdout.write("Interviewer: ")
+                self.streaming = True
+            sys.stdout.write(event.text)
+            sys.stdout.flush()
+            return
+        if self.streaming:  # whatever comes next starts on its own line
+            typer.echo("")
+            self.streaming = False
+        if isinstance(event, AgentMessage):
+            if not event.streamed:
+                typer.echo(f"Interviewer: {event.text}")
+            if event.citations:
+                typer.echo("  Sources: " + ", ".join(f"[{c}]" for c in event.citations))
+        else:
+            _show(event)
+
+
+def _show(event: Event) -> None:
+    if isinstance(event, QuestionAsked):
         _question(event)
     elif isinstance(event, GradeReady):
         _grade(event)
-    elif isinstance(event, AgentMessage):
-        if event.streamed:
-            typer.echo("")
-        else:
-            typer.echo(f"Interviewer: {event.text}")
-        if event.citations:
-            typer.echo("  Sources: " + ", ".join(f"[{c}]" for c in event.citations))
     elif isinstance(event, Hint):
         typer.echo(f"Hint {event.level}: {event.text}")
     elif isinstance(event, Notice):
@@ -177,14 +192,10 @@ def _question(event: QuestionAsked) -> None:
 def _grade(event: GradeReady) -> None:
     grade = event.grade
     verdict = str(grade.verdict).replace("_", " ")
-    typer.secho(f"Score {grade.score:g}/10 · {verdict} · {grade.grader} grader", bold=True)
-    for point in grade.key_points:
-        mark = {"covered": "✓", "partly": "~"}.get(str(point.status), "✗")
-        typer.echo(f"  {mark} {point.text}")
-    for misconception in grade.misconceptions:
-        typer.echo(f"  ! {misconception}")
-    if grade.feedback:
-        typer.echo(f"  {grade.feedback}")
+    typer.secho(f"Score {grade.score:g}/10 · {verdict} · {grade.label} grader", bold=True)
+    # The feedback already lists the key points covered and missed.
+    for line in grade.feedback.strip().splitlines():
+        typer.echo(f"  {line}")
     if grade.fallback_notice:
         typer.secho(f"  [{grade.fallback_notice}]", fg=typer.colors.YELLOW)
     for evidence in grade.evidence:

@@ -255,12 +255,14 @@ class Interview:
         self._complete(turn)
 
     def hint(self) -> str:
+        """The next hint for the open (or last graded) question, or a notice that there is none."""
         turn = self.state.current or self.last_graded
-        if turn is None:
-            return say("no_hint", self.state.lang)
-        level = len(turn.hints) + 1
-        text = hints.hint(turn, self.question(turn), self.entry(turn), self.state.lang, level)
-        if text is None or level > MAX_HINTS:
+        level = len(turn.hints) + 1 if turn else 0
+        text = None
+        if turn is not None and level <= MAX_HINTS:
+            text = hints.hint(turn, self.question(turn), self.entry(turn), self.state.lang, level)
+        if turn is None or text is None:
+            self.notice("no_hint", say("no_hint", self.state.lang))
             return say("no_hint", self.state.lang)
         turn.hints.append(text)
         self.emit(Hint(turn=turn.index, level=len(turn.hints), text=text))

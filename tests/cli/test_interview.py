@@ -7,11 +7,15 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from coach.interview.machine import Interview, new_state
 from coach.interview.models import InterviewConfig
 from coach.session import SessionStore
 from coach.settings import REPO_ROOT
 from tests.cli.conftest import Run
+from tests.llm.test_interview_http import interviewer_model
+from tests.servers.base import ScriptedServer
 
 EXAMPLE = REPO_ROOT / "examples" / "interview_script.txt"
 
@@ -103,3 +107,43 @@ def test_review_asks_what_is_due(coach: Callable[..., Run], tmp_path: Path) -> N
 def test_review_with_nothing_due(coach: Callable[..., Run]) -> None:
     run = coach("review")
     assert run.code == 0 and "nothing is due" in run.out
+
+
+def test_llm_interview_streams_the_reply(
+    coach: Callable[..., Run],
+    tmp_path: Path,
+    openai_server: ScriptedServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COACH_LLM_GRADING", "false")
+    openai_server.fallback = interviewer_model
+    script = tmp_path / "one.txt"
+    script.write_text("A generative model learns p(x, y).\n", encoding="utf-8")
+    run = coach(
+        "interview",
+        "--llm",
+        "openai:test-model",
+        "--script",
+        str(script),
+        "--questions",
+        "1",
+        "--topic",
+        "diffusion_generative",
+    )
+    assert run.code == 0, run.err
+    assert "· grade_answer(" in run.out and "Score " in run.out
+    assert "\nInterviewer: You scored " in run.out and "== Summary ==" in run.out
+
+
+def test_unreachable_llm_runs_offline(
+    coach: Callable[..., Run], tmp_path: Path, openai_server: ScriptedServer
+) -> None:
+    openai_server.stop()
+    script = tmp_path / "one.txt"
+    script.write_text("skip\n", encoding="utf-8")
+    run = coach(
+        "interview", "--llm", "openai:test-model", "--script", str(script), "--questions", "1"
+    )
+    assert (
+        run.code == 0 and "[offline_fallback] LLM backend openai:test-model unavailable" in run.out
+    )

@@ -83,8 +83,10 @@ def test_skip_counts_as_a_lapse_for_review(make_interview: Build, store: Session
 def test_hints_give_more_each_time_then_stop(make_interview: Build) -> None:
     interview = make_interview(review=[NUMERIC])
     list(interview.start())
-    hints = [of_type(list(interview.respond("hint")), "hint") for _ in range(4)]
+    replies = [list(interview.respond("hint")) for _ in range(4)]
+    hints = [of_type(r, "hint") for r in replies]
     assert [len(h) for h in hints] == [1, 1, 1, 0]
+    assert [e.code for e in of_type(replies[3], "notice")] == ["no_hint"]
     texts = [h[0].text for h in hints[:3]]
     assert len(set(texts)) == 3 and texts[0].startswith("Think about")
     assert interview.state.turns[0].hints == texts
