@@ -104,9 +104,9 @@ _RULES: list[tuple[Topic, str]] = [
         Topic.PRETRAINING,
         r"pre-?train|предобуч|corpora|dataset|датасет|de-duplication|"
         r"dedup|filtering|privacy|data (mixture|curriculum|scheduling)|"
-        r"scaling law|in-context|instruction|reasoning|bert|gpt|t5|bart|xlnet|"
-        r"albert|roberta|masked language|causal language|task-agnostic|"
-        r"mixture of experts|mixtral|moe|тренд|llm|language model",
+        r"scaling law|in-context|instruction|reasoning|masked language|causal language|"
+        r"\b(?:bert|gpt|t5|bart|xlnet|albert|roberta|moe|llms?)\b|task-agnostic|"
+        r"mixture of experts|mixtral|тренд|language model",
     ),
     (
         Topic.ATTENTION,
