@@ -216,8 +216,9 @@ def start(
     native_tools: bool = True,
     port: int | None = None,
     *,
-    context: int = 8192,
+    context: int = 12288,
     max_tokens: int = -1,
+    threads: int = 2,
     log: Path | None = None,
     timeout: float = 180.0,
 ) -> Server:
@@ -226,14 +227,15 @@ def start(
     `native_tools` uses our chat template, with which the server returns proper `tool_calls`;
     without it the GGUF's own template is used and the model writes tool calls as JSON text.
     `max_tokens` caps every reply server-side (-1: no cap); a request's own max_tokens wins.
-    One slot: requests queue, and each reuses the cached prefix of the one before (the agent's
-    system prompt and tool list), which matters at ~70 prompt tokens/s.
+    Two slots of `context / 2` tokens each: the agent's conversation and the LLM grader's
+    prompt each keep their own cached prefix (reading a prompt runs at ~70 tokens/s on 2
+    cores), instead of evicting each other on every graded answer.
     """
     binary, gguf = install(), fetch(model)
     port = port or free_port()
     command = [str(binary), "--model", str(gguf), "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--jinja", "-c", str(context), "-t", "2", "-np", "1", "--alias", ALIAS]
-    command += ["-n", str(max_tokens), "--no-webui"]
+    command += ["--jinja", "-c", str(context), "-t", str(threads), "-np", "2", "--alias", ALIAS]
+    command += ["-n", str(max_tokens), "--no-webui", "--metrics"]
     if native_tools:
         command += ["--chat-template-file", str(TEMPLATE)]
     log = log or cache_dir() / "server.log"
