@@ -27,11 +27,10 @@ CSS = """
   background: var(--background-fill-secondary); border: 1px solid var(--border-color-primary); }
 #coach-status { min-height: 1.4em; color: var(--body-text-color-subdued); }
 .coach-commands button { flex: 1 1 0; }
-@media (max-width: 640px) {
-  .gradio-container .main { padding: 10px 8px !important; }
-  button[role="tab"] { padding-left: 7px !important; padding-right: 7px !important; }
-}
 """
+# Gradio scopes `css` under its content container; the page padding lives above it, so this
+# rule goes into <head> as is: a phone needs the width more than the margins.
+HEAD = "<style>@media (max-width: 640px) { .main.app { padding: 10px 8px !important; } }</style>"
 
 
 def theme() -> Any:
@@ -46,7 +45,7 @@ def build_app(sessions: LiveSessions | None = None) -> gr.Blocks:
         banner_box = gr.Markdown(banner(), elem_id="coach-banner")
         with gr.Accordion("What works offline · how to connect an LLM", open=False):
             gr.Markdown(f"{OFFLINE_WORKS}\n{HOW_TO_CONNECT}")
-        with gr.Tabs() as tabs:
+        with gr.Tabs(overflow_behavior="wrap") as tabs:
             chat = interview.build(sessions, banner_box)
             progress.build(sessions, chat, tabs)
             batch.build()
@@ -94,6 +93,7 @@ def launch_kwargs(host: str | None = None, port: int | None = None) -> dict[str,
         "max_file_size": MAX_UPLOAD,
         "theme": theme(),
         "css": CSS,
+        "head": HEAD,
     }
 
 

@@ -35,6 +35,8 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "tfidf": {"documents": ["the cat sat", "the dog ran", "a cat ran"], "term": "cat", "doc": 0},
     "clip_logits": {"cosines": [0.31, 0.25, 0.12], "scale": 100},
 }
+BREAKDOWN_COLUMNS = ["part", "value", "unit"]
+FITS_COLUMNS = ["GPU", "Verdict", "Headroom GiB", "GPUs needed"]
 FORM_CALCULATORS = ("memory", "classification", "bleu", "chrf", "rouge", "perplexity")
 
 
@@ -97,15 +99,15 @@ def breakdown_frame(result: CalcResult) -> pd.DataFrame:
     rows = [
         {"part": k.replace("_", " "), "value": v, "unit": unit} for k, v in result.breakdown.items()
     ]
-    return pd.DataFrame(rows, columns=["part", "value", "unit"])
+    return pd.DataFrame(rows, columns=BREAKDOWN_COLUMNS)
 
 
 def fits_frame(result: CalcResult) -> pd.DataFrame:
     rows = [
-        [f.gpu, num(f.capacity_gib), VERDICT_MARKS[f.verdict], num(f.headroom_gib), f.gpus_needed]
+        [f.gpu, VERDICT_MARKS[f.verdict], num(f.headroom_gib), f.gpus_needed]
         for f in result.fits or []
     ]
-    return pd.DataFrame(rows, columns=["GPU", "GiB", "Verdict", "Headroom GiB", "GPUs needed"])
+    return pd.DataFrame(rows, columns=FITS_COLUMNS)
 
 
 def run_memory(*fields: Any) -> tuple[Any, ...]:
@@ -115,7 +117,10 @@ def run_memory(*fields: Any) -> tuple[Any, ...]:
         empty = pd.DataFrame()
         return f"⚠ {exc}", empty, empty, empty, ""
     frame = breakdown_frame(result)
-    return (headline(result), frame, frame, fits_frame(result), steps_markdown(result))
+    top = max(frame["value"].max() if len(frame) else 0.0, 1.0)
+    # From zero: a bar chart that starts at the smallest part exaggerates the differences.
+    chart = gr.BarPlot(value=frame, y_lim=[0, top * 1.1])
+    return (headline(result), frame, chart, fits_frame(result), steps_markdown(result))
 
 
 def run_metric(name: str, args: dict[str, Any]) -> tuple[str, pd.DataFrame, str]:
@@ -163,7 +168,7 @@ def other(name: str, args_json: str) -> tuple[str, pd.DataFrame, str]:
 
 def _result_block(prefix: str) -> tuple[Any, Any, Any]:
     summary = gr.Markdown(elem_id=f"coach-{prefix}-result")
-    table = gr.Dataframe(interactive=False, wrap=True)
+    table = gr.Dataframe(headers=BREAKDOWN_COLUMNS, interactive=False, wrap=True)
     steps = gr.Markdown()
     return summary, table, steps
 
@@ -180,7 +185,7 @@ def _memory_form() -> None:
         model = gr.Dropdown(
             [("— (use parameters)", ""), *[(n, n) for n in sorted(PRESETS)]],
             value="",
-            label="…or a model preset (gives the shape)",
+            label="…or model preset",
             min_width=160,
         )
         mode = gr.Dropdown(list(get_args(Mode)), value="train", label="Mode", min_width=120)
@@ -229,7 +234,13 @@ def _memory_form() -> None:
         sort="-y",
         elem_id="coach-mem-chart",
     )
-    fits = gr.Dataframe(interactive=False, wrap=True, label="Fits on", elem_id="coach-mem-fits")
+    fits = gr.Dataframe(
+        headers=FITS_COLUMNS,
+        interactive=False,
+        wrap=True,
+        label="Fits on",
+        elem_id="coach-mem-fits",
+    )
     go.click(
         run_memory,
         [
@@ -322,8 +333,9 @@ def _metric_forms() -> None:
 
 
 def build() -> None:
+    # Sections, not nested tabs: Gradio 6 mislabels the outer tab bar when tabs nest.
     with gr.Tab("Calculators", id="calculators"):
-        with gr.Tab("GPU memory"):
-            _memory_form()
-        with gr.Tab("Metrics and more"):
-            _metric_forms()
+        gr.Markdown("### GPU memory")
+        _memory_form()
+        gr.Markdown("### Metrics, parameters, FLOPs, similarity")
+        _metric_forms()

@@ -209,7 +209,7 @@ def _settings_rows() -> tuple[Any, ...]:
             min_width=120,
         )
         lang = gr.Dropdown(
-            [("Detect from my first answer", ""), *[(LANG_NAMES[code], code) for code in LANGS]],
+            [("Auto (from my first answer)", ""), *[(LANG_NAMES[code], code) for code in LANGS]],
             value="",
             label="Language",
             min_width=160,
@@ -316,8 +316,9 @@ def build(sessions: LiveSessions, banner_box: Any) -> InterviewTab:
                 )
                 export_btn = gr.Button("Export", elem_id="coach-export-button")
             report = gr.File(label="Report", elem_id="coach-report")
-    session = gr.State(None)
-    saved = gr.BrowserState(None, storage_key="coach-session")
+        # Inside the tab: a component between two tabs shifts Gradio's tab labels.
+        session = gr.State(None)
+        saved = gr.BrowserState(None, storage_key="coach-session")
     ui = InterviewTab(tab, chatbot, status, plot, session, saved)
 
     def on_start(

@@ -11,6 +11,7 @@ import pandas as pd
 
 from coach.corpus import bank
 from coach.corpus.models import Topic
+from coach.errors import CoachError
 from coach.interview.models import InterviewConfig
 from coach.session import TOPIC_PREFIX
 from coach.settings import get_settings
@@ -97,7 +98,7 @@ def refresh(sessions: LiveSessions) -> tuple[Any, ...]:
 def build(sessions: LiveSessions, interview: InterviewTab, tabs: Any) -> None:
     with gr.Tab("Progress", id="progress") as tab:
         with gr.Row():
-            refresh_btn = gr.Button("Refresh", size="sm")
+            refresh_btn = gr.Button("Refresh", size="sm", elem_id="coach-refresh")
             review_btn = gr.Button(
                 "Start review", variant="primary", size="sm", elem_id="coach-review"
             )
@@ -115,8 +116,8 @@ def build(sessions: LiveSessions, interview: InterviewTab, tabs: Any) -> None:
         gr.Markdown("#### Sessions")
         table = gr.Dataframe(headers=SESSION_COLUMNS, interactive=False, wrap=True)
         with gr.Row():
-            pick = gr.Dropdown([], label="Unfinished session", scale=3)
-            resume_btn = gr.Button("Resume in the Interview tab", scale=1)
+            pick = gr.Dropdown([], label="Unfinished session", scale=3, elem_id="coach-resume-pick")
+            resume_btn = gr.Button("Resume in the Interview tab", scale=1, elem_id="coach-resume")
 
     outputs = [table, mastery, due, pick]
     unchanged = tuple(gr.update() for _ in interview.chat_outputs)
@@ -134,7 +135,10 @@ def build(sessions: LiveSessions, interview: InterviewTab, tabs: Any) -> None:
     def on_resume(session_id: str | None) -> tuple[Any, ...]:
         if not session_id:
             return (gr.update(), *unchanged)
-        live = sessions.get(session_id)
+        try:
+            live = sessions.get(session_id)
+        except CoachError as exc:
+            raise gr.Error(str(exc)) from exc
         return (gr.Tabs(selected="interview"), *chat_update(live.view, live.session_id))
 
     review_btn.click(
