@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -90,7 +91,7 @@ def run_one(spec: str) -> dict[str, Any]:
                 ranks.append(rank_of(hits, target))
             results.setdefault(name, {})[mode] = metrics(ranks)
     latencies.sort()
-    return {
+    figures = {
         "embedder": spec,
         "embedder_id": embedder.id,
         "model_load_s": load_seconds,
@@ -108,6 +109,8 @@ def run_one(spec: str) -> dict[str, Any]:
         "cold_search_s": cold_search(spec, index_dir),
         "loadavg_1m": os.getloadavg()[0],
     }
+    shutil.rmtree(index_dir, ignore_errors=True)
+    return figures
 
 
 COLD_COMMANDS = {

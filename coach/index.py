@@ -134,6 +134,7 @@ def build(
     vectors = _embed_all(embedder, dense, known, progress)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    staging.chmod(0o755)  # mkdtemp makes it owner-only; the index is not a secret
     try:
         flat = faiss.IndexFlatIP(vectors.shape[1])
         flat.add(vectors)
