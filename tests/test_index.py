@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -156,3 +157,20 @@ def test_rebuild_notice_goes_through_logging(
     with caplog.at_level(logging.WARNING, logger="coach.retrieval"):
         retrieval.get_retriever()
     assert "stale index" in caplog.text and "rebuilding" in caplog.text
+
+
+def test_a_concurrent_build_that_lands_first_is_kept(
+    built: Path, mini_corpus: Path, fake_embedder: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_rename = Path.rename
+
+    def racing(self: Path, target: Path) -> Path:
+        moved = real_rename(self, target)
+        if self == built:  # another process swaps its index in right after ours moved the old
+            shutil.copytree(target, built)
+        return moved
+
+    monkeypatch.setattr(Path, "rename", racing)
+    index.build(fake_embedder)
+    assert index.problem(built, fake_embedder, mini_corpus) is None
+    assert [p.name for p in built.parent.iterdir()] == [built.name]
