@@ -212,6 +212,7 @@ def _settings_rows() -> tuple[Any, ...]:
             [("Auto (from my first answer)", ""), *[(LANG_NAMES[code], code) for code in LANGS]],
             value="",
             label="Language",
+            elem_id="coach-lang",
             min_width=160,
         )
         questions = gr.Slider(

@@ -32,10 +32,12 @@ from coach.interview.messages import say
 from coach.interview.models import InterviewState
 from coach.interview.summary import summarise
 from coach.llm import scrub
+from coach.settings import get_settings
 
 Message = dict[str, Any]
 
 THINKING = "Thinking…"
+RTL_LANGS = frozenset({"fa"})
 TOOL_OUTPUT_CHARS = 1200
 SOURCE_CHARS = 300
 # What a tool call means to the candidate, shown while it runs.
@@ -78,8 +80,13 @@ class ChatView:
     streaming: int | None = None  # index of the message tokens are appended to
 
     def user(self, text: str) -> None:
-        self.messages.append({"role": "user", "content": scrub(text)})
+        """The candidate's message; blank ones are not shown (the interviewer says why)."""
         self.status = THINKING
+        if not text.strip():
+            return
+        limit = get_settings().max_answer_chars
+        shown = text if len(text) <= limit else text[:limit] + " …"
+        self.messages.append({"role": "user", "content": scrub(shown)})
 
     def assistant(self, text: str, **extra: Any) -> None:
         self.messages.append({"role": "assistant", "content": scrub(text), **extra})
@@ -180,11 +187,18 @@ class ChatView:
 def question_markdown(event: QuestionAsked) -> str:
     head = "**Follow-up**" if event.follow_up else f"**Question {event.number}/{event.total}**"
     meta = " · ".join(x for x in (topic_label(event.topic), event.difficulty) if x)
-    lines = [f"{head} · {meta}", "", event.text]
+    body = [event.text]
     if event.options:
-        lines.append("")
-        lines += [f"**{letter(i)}.** {o}  " for i, o in enumerate(event.options)]
-    return "\n".join(lines)
+        body.append("")
+        body += [f"**{letter(i)}.** {o}  " for i, o in enumerate(event.options)]
+    return f"{head} · {meta}\n\n" + directed("\n".join(body), event.lang)
+
+
+def directed(markdown: str, lang: str | None) -> str:
+    """Persian reads right to left; the blank lines keep the Markdown inside rendered."""
+    if lang not in RTL_LANGS:
+        return markdown
+    return f'<div dir="rtl">\n\n{markdown}\n\n</div>'
 
 
 def grader_label(grade: Grade) -> str:
@@ -225,7 +239,7 @@ def score_card(grade: Grade) -> str:
             f"given {given.strip()}. {check.explanation}"
         )
     if grade.feedback:
-        lines += ["", f"**Feedback:** {grade.feedback}"]
+        lines += ["", "**Feedback:**", "", directed(grade.feedback, grade.lang)]
     if grade.evidence:
         lines += ["", sources_block(grade)]
     return scrub("\n".join(lines))

@@ -44,8 +44,8 @@ def app_env(data_dir: Path, port: int, **extra: str) -> dict[str, str]:
         COACH_PORT=str(port),
         COACH_LLM="none",
         PYTHONUNBUFFERED="1",
-        **extra,
     )
+    env.update(extra)
     return env
 
 

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from gradio_client import Client, handle_file
 
+from coach.corpus.models import Kind, Topic
 from coach.interview.machine import Interview, new_state
-from coach.interview.models import InterviewConfig
+from coach.interview.models import InterviewConfig, Turn
 from coach.session import SessionStore
 from tests.ui.conftest import INDEX_BUILD_TIMEOUT, REPO, RunningApp
 
 pytestmark = pytest.mark.timeout(INDEX_BUILD_TIMEOUT + 300)
+
+DUE = "ru-quiz-001"  # any bank question with a key entry
 
 ANSWER = (
     "A KV cache stores the keys and values of the previous tokens in every layer, so "
@@ -115,7 +119,7 @@ def test_the_memory_calculator_reproduces_the_quiz_figure(app: RunningApp, tmp_p
     assert "84 GB" in headline
     parts = {row[0]: row[1] for row in table["data"]}
     assert parts["weights"] == parts["gradients"] == parts["optimizer states"] == 28
-    verdicts = {row[0]: row[2] for row in fits["data"]}
+    verdicts = {row[0]: row[1] for row in fits["data"]}
     assert verdicts["A100 40GB"].endswith("does not fit")
     assert verdicts["H100 80GB"].endswith("tight")  # 84 GB = 78.2 GiB of 80
     assert verdicts["MI300X 192GB"].endswith("fits")
@@ -192,3 +196,17 @@ def test_progress_lists_saved_sessions(app: RunningApp, tmp_path: Path) -> None:
     c = client(app, tmp_path)
     table, _mastery, _due, _pick = c.predict(api_name="/progress")
     assert interview.state.id in [row[0] for row in table["data"]]
+
+
+def test_start_review_asks_the_most_overdue_question_first(app: RunningApp, tmp_path: Path) -> None:
+    store = SessionStore(app.data_dir / "sessions.sqlite3")
+    state = new_state(InterviewConfig(lang="en", questions=1))
+    missed = Turn(
+        index=0, question_id=DUE, text="?", topic=Topic.DECODING, kind=Kind.OPEN, skipped=True
+    )
+    state.turns.append(missed)
+    store.save(state)
+    store.review(state, missed, when=datetime.now(UTC) - timedelta(days=3))
+    *_, messages, _status, _plot, session = client(app, tmp_path).predict(api_name="/review")
+    assert texts(messages)[0].startswith("**Question 1/")
+    assert store.load(session).turns[0].question_id == DUE

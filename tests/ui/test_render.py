@@ -134,6 +134,25 @@ def test_an_agent_turn_streams_into_one_message_and_the_tool_call_closes() -> No
     assert "Next one?" in view.messages[4]["content"]
 
 
+def test_persian_reads_right_to_left() -> None:
+    [message] = play(iter([question(lang="fa", text="کش KV چیست؟")])).messages
+    assert '<div dir="rtl">\n\nکش KV چیست؟\n\n</div>' in message["content"]
+    assert 'dir="rtl"' in score_card(grade(lang="fa"))
+    assert "dir=" not in score_card(grade(lang="ru"))
+
+
+def test_blank_answers_are_not_echoed_and_huge_ones_are_clipped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COACH_MAX_ANSWER_CHARS", "10")
+    get_settings.cache_clear()
+    view = ChatView()
+    view.user("   ")
+    assert view.messages == [] and view.status == THINKING
+    view.user("x" * 50)
+    assert view.messages[0]["content"] == "x" * 10 + " …"
+
+
 def test_a_tool_call_is_pending_until_its_result() -> None:
     view = play(iter([ToolCalled(name="memory", args={"params": "7B"}, call_id="x")]))
     assert view.messages[0]["metadata"]["status"] == "pending"
@@ -161,7 +180,7 @@ def test_the_score_card_shows_score_points_feedback_sources_and_grader() -> None
     assert "offline grader" in card
     assert "✓ stores keys and values" in card
     assert "✗ grows linearly" in card
-    assert "**Feedback:** Say how the cache grows" in card
+    assert "**Feedback:**\n\nSay how the cache grows" in card
     assert "<details><summary>Sources (1)</summary>" in card
     assert "[lecture.md:12]" in card
 

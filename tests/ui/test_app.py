@@ -1,0 +1,68 @@
+"""Where and how the app listens, and what the banner says (no server started)."""
+
+from __future__ import annotations
+
+import pytest
+
+from coach.llm import BackendCheck
+from coach.settings import get_settings
+from coach.ui.app import launch_kwargs
+from coach.ui.banner import OFFLINE_LINE, backend_line
+
+
+def test_by_default_it_binds_localhost_7860_without_login_or_share() -> None:
+    kwargs = launch_kwargs()
+    assert (kwargs["server_name"], kwargs["server_port"]) == ("127.0.0.1", 7860)
+    assert kwargs["auth"] is None and kwargs["share"] is False
+    assert kwargs["show_error"] is False
+
+
+def test_host_port_login_and_share_come_from_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in {
+        "COACH_HOST": "0.0.0.0",
+        "COACH_PORT": "9000",
+        "COACH_SHARE": "true",
+        "COACH_AUTH_USER": "ann",
+        "COACH_AUTH_PASSWORD": "s3cret",
+    }.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    kwargs = launch_kwargs()
+    assert (kwargs["server_name"], kwargs["server_port"]) == ("0.0.0.0", 9000)
+    assert kwargs["auth"] == ("ann", "s3cret") and kwargs["share"] is True
+    assert launch_kwargs("127.0.0.2", 9001)["server_name"] == "127.0.0.2"
+
+
+def test_a_user_without_a_password_means_no_login(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COACH_AUTH_USER", "ann")
+    get_settings.cache_clear()
+    assert launch_kwargs()["auth"] is None
+
+
+def test_the_backend_line() -> None:
+    assert backend_line(None) == OFFLINE_LINE
+    usable = BackendCheck(
+        backend="ollama:qwen",
+        base_url="http://h:1",
+        reachable=True,
+        models=["qwen"],
+        model_available=True,
+    )
+    assert backend_line(usable).startswith("✓ Backend `ollama:qwen` at `http://h:1`: reachable")
+    missing = BackendCheck(
+        backend="ollama:qwen",
+        base_url="http://h:1",
+        reachable=True,
+        models=["llama3", "phi3"],
+        model_available=False,
+    )
+    line = backend_line(missing)
+    assert "does not list this model (it lists: llama3, phi3)" in line
+    assert line.endswith(OFFLINE_LINE)
+    down = BackendCheck(
+        backend="openai:m",
+        base_url="http://h:2/v1",
+        reachable=False,
+        error="cannot reach http://h:2/v1 after 2 retries",
+    )
+    assert "not usable: cannot reach http://h:2/v1" in backend_line(down)
