@@ -8,6 +8,7 @@ from typing import Any
 
 import gradio as gr
 
+from coach.errors import CoachError
 from coach.settings import get_settings
 from coach.ui import batch, calculators, corpus, interview, progress
 from coach.ui.banner import HOW_TO_CONNECT, OFFLINE_WORKS, banner
@@ -107,7 +108,15 @@ def serve(host: str | None = None, port: int | None = None, *, block: bool = Tru
     ensure_index()
     demo = build_app()
     demo.queue(default_concurrency_limit=CONCURRENCY)
-    demo.launch(prevent_thread_lock=True, **launch_kwargs(host, port))
+    kwargs = launch_kwargs(host, port)
+    try:
+        demo.launch(prevent_thread_lock=True, **kwargs)
+    except OSError as exc:
+        where = f"{kwargs['server_name']}:{kwargs['server_port']}"
+        raise CoachError(
+            f"cannot listen on {where} ({exc.strerror or 'port in use'}); "
+            "pick another with COACH_PORT or `coach serve --port`"
+        ) from exc
     warm()
     if block:
         demo.block_thread()

@@ -1,11 +1,15 @@
-"""Where and how the app listens, and what the banner says (no server started)."""
+"""Where and how the app listens, and what the banner says (no long-running server)."""
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
+from coach.errors import CoachError
 from coach.llm import BackendCheck
 from coach.settings import get_settings
+from coach.ui import app as ui_app
 from coach.ui.app import launch_kwargs
 from coach.ui.banner import OFFLINE_LINE, backend_line
 
@@ -66,3 +70,13 @@ def test_the_backend_line() -> None:
         error="cannot reach http://h:2/v1 after 2 retries",
     )
     assert "not usable: cannot reach http://h:2/v1" in backend_line(down)
+
+
+def test_a_busy_port_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ui_app, "ensure_index", lambda: None)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(CoachError, match=f"cannot listen on 127.0.0.1:{port}"):
+            ui_app.serve(port=port, block=False)
