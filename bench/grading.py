@@ -150,7 +150,8 @@ def features(rows: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         graded = rubric.build(r["question"], r["references"][0], retrieve=False)
         m = measure(graded, r["answer"], cache)
         x.append((m.sem, m.lex, m.length))
-        point.append((m.points[0].sim, m.points[0].lex) if m.points else (m.sem, m.lex))
+        if m.points and m.points[0].lex is not None:
+            point.append((m.points[0].sim, m.points[0].lex))
         other.append((m.relevance, float(m.shares_terms), float(is_empty(r["answer"]))))
     return np.array(x), np.array(point), np.array(other)
 
@@ -165,7 +166,10 @@ def fit() -> Calibration:
         return 1 / (1 + np.exp(-(x @ w[:3] + w[3]))) - y
 
     w = least_squares(residuals, x0=np.array([5.0, 1.0, 1.0, -5.0])).x
-    slope, intercept = np.polyfit(point[:, 0], point[:, 1], 1)
+    # Moment matching, not regression: an estimate from the cosine alone must keep the spread
+    # of real word overlap, or every cross-lingual answer would be pulled to the middle.
+    slope = point[:, 1].std() / point[:, 0].std()
+    intercept = point[:, 1].mean() - slope * point[:, 0].mean()
     off = _off_topic_threshold(rows, other)
     cal = CALIBRATION.model_copy(
         update={
@@ -175,7 +179,7 @@ def fit() -> Calibration:
             "bias": round(float(w[3]), 3),
             "lex_slope": round(float(slope), 3),
             "lex_at_zero": round(float(-intercept / slope), 3),
-            "off_topic_below": off,
+            "off_topic_margin": off,
         }
     )
     scores = np.array([10 * cal.probability(*f) for f in x])
@@ -187,27 +191,34 @@ def fit() -> Calibration:
 
 def cross_lingual_gap() -> dict[str, float]:
     """Per language: how much lower a text's cosine to an English key point runs when the text
-    is in that language rather than English. Measured on the bank's parallel renderings of
-    each question (original and English, or English and Chinese) against the question's first
-    key point; no Beetle data involved."""
+    is in that language rather than English, measured on the bank's parallel texts (no Beetle
+    data). Question renderings give it for ru / zh / fa; the gap grows with text length, so
+    it is scaled by what Russian document answers and their English references show."""
     corpus = get_settings().corpus_dir
     questions, entries = bank_store.load(corpus).questions, key_store.load(corpus)
-    triples: dict[str, list[tuple[str, str, str]]] = {"ru": [], "zh": [], "fa": []}
+    short: dict[str, list[tuple[str, str, str]]] = {"ru": [], "zh": [], "fa": []}
+    long: list[tuple[str, str, str]] = []
     for q in questions:
         entry = entries.get(q.id)
         if entry is None or not entry.key_points:
             continue
         point = entry.key_points[0].text
         if q.lang in ("ru", "fa"):
-            triples[q.lang].append((entry.text_en, q.text, point))
+            short[q.lang].append((entry.text_en, q.text, point))
         if q.text_zh:
-            triples["zh"].append((q.text, q.text_zh, point))
+            short["zh"].append((q.text, q.text_zh, point))
+        if entry.reference_orig:
+            long.append((entry.reference_en, entry.reference_orig, point))
+    gaps = {lang: _gap(rows) for lang, rows in short.items()}
+    scale = _gap(long) / gaps["ru"]
+    return {lang: round(gap * scale, 3) for lang, gap in gaps.items()}
+
+
+def _gap(rows: list[tuple[str, str, str]]) -> float:
+    """Median of cos(english, point) - cos(other language, point)."""
     cache = vectors.cache()
-    gaps = {}
-    for lang, rows in triples.items():
-        english, other, point = (cache.get([r[i] for r in rows]) for i in range(3))
-        gaps[lang] = round(float(np.median((english * point).sum(1) - (other * point).sum(1))), 3)
-    return gaps
+    english, other, point = (cache.get([r[i] for r in rows]) for i in range(3))
+    return float(np.median((english * point).sum(1) - (other * point).sum(1)))
 
 
 def _off_topic_threshold(rows: list[dict], other: np.ndarray) -> float:
@@ -216,7 +227,7 @@ def _off_topic_threshold(rows: list[dict], other: np.ndarray) -> float:
     no_terms = other[:, 1] == 0
     labels = np.array([r["label"] in ("non_domain", "irrelevant") for r in rows])[no_terms]
     relevance = other[no_terms, 0]
-    grid = np.arange(0.75, 0.90, 0.005)
+    grid = np.arange(-0.05, 0.10, 0.005)
     accuracy = [((relevance < t) == labels).mean() for t in grid]
     return round(float(grid[int(np.argmax(accuracy))]), 3)
 

@@ -2,9 +2,10 @@
 
 The model reads meaning better than cosines do, so it leads; but it can be talked into things.
 The evidence therefore bounds it: an answer the evidence finds empty, off topic, copied from
-the question or addressed to the grader keeps the lower of the two scores, and elsewhere the
-model may lift the score at most MAX_LIFT points above what the evidence supports. Calculators
-and option checks are never overruled.
+the question or addressed to the grader keeps the lower of the two scores; elsewhere the model
+may lift the score above the evidence's by up to MAX_LIFT points: nothing at an offline score
+of LIFT_FROM or below (the evidence found nothing), the full lift from FULL_LIFT_AT up.
+Calculators and option checks are never overruled.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from coach.grading.models import AnswerSpan, Grade, KeyPointResult, PointStatus,
 
 LLM_WEIGHT = 0.7
 MAX_LIFT = 4.0
+LIFT_FROM, FULL_LIFT_AT = 2.0, 6.0
 GATED = (Verdict.EMPTY, Verdict.OFF_TOPIC)
 DISTRUST_FLAGS = ("copied_question", "instructions_to_grader_ignored")
 
@@ -52,7 +54,7 @@ def _score(offline: Grade, judgment: Judgment) -> tuple[float, Verdict, str | No
         # The option or the calculator decides; the model adds its reading of the reasoning.
         return offline.score, offline.verdict, None
     blended = LLM_WEIGHT * judgment.score + (1 - LLM_WEIGHT) * offline.score
-    ceiling = offline.score + MAX_LIFT
+    ceiling = offline.score + lift(offline.score)
     note = None
     if blended > ceiling:
         blended = ceiling
@@ -62,6 +64,12 @@ def _score(offline: Grade, judgment: Judgment) -> tuple[float, Verdict, str | No
         )
     score = round(min(10.0, max(0.0, blended)), 1)
     return score, _verdict(judgment, score, offline), note
+
+
+def lift(offline_score: float) -> float:
+    """How far the model may raise a score above the offline evidence's."""
+    share = (offline_score - LIFT_FROM) / (FULL_LIFT_AT - LIFT_FROM)
+    return MAX_LIFT * min(1.0, max(0.0, share))
 
 
 def _verdict(judgment: Judgment, score: float, offline: Grade | None = None) -> Verdict:

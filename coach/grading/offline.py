@@ -33,6 +33,16 @@ from coach.grading.text import Span, content_terms, detect_lang, negation_count,
 from coach.grading.vectors import VectorCache
 
 MAX_UNITS = 60
+# Texts that answer nothing; how close they come to a rubric is the floor a real answer must
+# clear to count as on topic (cosines run high between any two texts with E5).
+PROBES = (
+    "asdf qwer zxcv hjkl",
+    "lorem ipsum dolor sit amet",
+    "I like pizza and football on weekends.",
+    "Мне нравится гулять в парке.",
+    "今天天气很好。",
+    "امروز هوا خوب است.",
+)
 # A misconception is asserted when a sentence is this close to it and closer than to any key point.
 MISCONCEPTION_SIM = 0.9
 NO_ANSWER = re.compile(
@@ -56,7 +66,7 @@ class Measurement:
     sem: float
     lex: float
     length: float
-    relevance: float
+    relevance: float  # closeness to question or key, above what a nonsense text reaches
     shares_terms: bool
     copied: bool
     points: list[PointMatch]
@@ -70,6 +80,7 @@ class _Vectors:
     question: np.ndarray
     reference: np.ndarray  # empty, or one row for a reference the points were cut from
     misconceptions: np.ndarray
+    probes: np.ndarray
 
 
 def is_empty(text: str) -> bool:
@@ -87,36 +98,21 @@ def measure(
     answer_terms = set(content_terms(text))
     question_terms = {t for q in rubric.question_texts for t in content_terms(q)}
     sims = vecs.answer @ vecs.points.T
-    spans = {u.text: u for u in units}
-    matches: list[PointMatch] = []
-    start = 0
-    for point, group in zip(rubric.points, variants, strict=True):
-        block = sims[:, start : start + len(group)]
-        start += len(group)
-        best_unit = int(np.unravel_index(int(np.argmax(block)), block.shape)[0])
-        langs = {detect_lang(v) for v in group}
-        # No phrasing in the answer's language: cosines run lower across languages and words
-        # cannot overlap, so both are corrected (calibration.py).
-        crossing = bool(lang) and lang not in langs
-        sim = float(block.max()) + (cal.gap(lang, detect_lang(point.text)) if crossing else 0.0)
-        lex = _point_lex(group, answer_terms, question_terms)
-        if crossing:
-            lex = max(lex or 0.0, cal.imputed_lex(sim))
-        matches.append(PointMatch(sim, lex, spans.get(unit_texts[best_unit])))
+    matches = _align(rubric, text, units, unit_texts, variants, sims, question_terms, cal)
     sem = _weighted(rubric, [m.sim for m in matches])
     if len(vecs.reference):
         whole = float(vecs.answer[0] @ vecs.reference[0])
         whole += cal.gap(lang, detect_lang(rubric.reference))
         sem = (whole + sem) / 2 if matches else whole
     question_sim = float((vecs.answer @ vecs.question.T).max()) if len(vecs.question) else 0.0
-    question_sim += cal.gap(lang, rubric.lang) if rubric.lang and lang else 0.0
+    question_sim += cal.gap(lang, rubric.lang)
     reference_terms = {t for g in variants for v in g for t in content_terms(v)}
     reference_terms |= set(content_terms(rubric.reference))
     return Measurement(
         sem=sem,
         lex=_weighted(rubric, [m.lex for m in matches]),
         length=min(len(words(text)) / expected_words(rubric), 1.0),
-        relevance=max(sem, question_sim),
+        relevance=max(sem, question_sim) - _probe_floor(rubric, variants, vecs),
         shares_terms=bool(answer_terms & (reference_terms | question_terms)),
         copied=_copied(answer_terms, question_terms, question_sim),
         points=matches,
@@ -124,16 +120,65 @@ def measure(
     )
 
 
+def _align(
+    rubric: Rubric,
+    text: str,
+    units: list[Span],
+    unit_texts: list[str],
+    variants: list[list[str]],
+    sims: np.ndarray,
+    question_terms: set[str],
+    cal: Calibration,
+) -> list[PointMatch]:
+    """Each key point's best answer sentence (or the whole answer), cosine and word overlap."""
+    lang = detect_lang(text)
+    answer_terms = set(content_terms(text))
+    spans = {u.text: u for u in units}
+    whole = text.strip()
+    if whole:
+        spans.setdefault(whole, Span(text.index(whole), text.index(whole) + len(whole), whole))
+    matches: list[PointMatch] = []
+    start = 0
+    for point, group in zip(rubric.points, variants, strict=True):
+        block = sims[:, start : start + len(group)]
+        start += len(group)
+        best_unit = int(np.unravel_index(int(np.argmax(block)), block.shape)[0])
+        # No phrasing in the answer's language: cosines run lower across languages and words
+        # cannot overlap, so both are corrected (calibration.py).
+        crossing = bool(lang) and lang not in {detect_lang(v) for v in group}
+        sim = float(block.max()) + (cal.gap(lang, detect_lang(point.text)) if crossing else 0.0)
+        lex = _point_lex(group, answer_terms, question_terms)
+        if crossing:
+            lex = max(lex or 0.0, cal.imputed_lex(sim))
+        matches.append(PointMatch(sim, lex, spans.get(unit_texts[best_unit])))
+    return matches
+
+
 def _embed(
     rubric: Rubric, unit_texts: list[str], variants: list[list[str]], vectors: VectorCache
 ) -> _Vectors:
     flat = [v for group in variants for v in group]
     extra = [rubric.reference] if rubric.reference and not rubric.authored_points else []
-    parts = [unit_texts, flat, rubric.question_texts, extra, rubric.misconceptions]
+    parts = [unit_texts, flat, rubric.question_texts, extra, rubric.misconceptions, list(PROBES)]
     rows = vectors.get([t for part in parts for t in part])
     cuts = np.cumsum([len(part) for part in parts])[:-1]
-    answer, points, question, reference, misconceptions = np.split(rows, cuts)
-    return _Vectors(answer, points, question, reference, misconceptions)
+    return _Vectors(*np.split(rows, cuts))
+
+
+def _probe_floor(rubric: Rubric, variants: list[list[str]], vecs: _Vectors) -> float:
+    """The highest relevance any probe text reaches against this rubric."""
+    sims = vecs.probes @ vecs.points.T
+    per_point, start = [], 0
+    for group in variants:
+        per_point.append(sims[:, start : start + len(group)].max(axis=1))
+        start += len(group)
+    weights = np.array([p.weight for p in rubric.points])
+    sem = (np.stack(per_point, axis=1) @ weights) / weights.sum() if per_point else 0 * sims[:, 0]
+    if len(vecs.reference):
+        whole = vecs.probes @ vecs.reference[0]
+        sem = (whole + sem) / 2 if per_point else whole
+    question = (vecs.probes @ vecs.question.T).max(axis=1) if len(vecs.question) else sem
+    return float(np.maximum(sem, question).max())
 
 
 def _point_lex(group: list[str], answer_terms: set[str], question_terms: set[str]) -> float | None:
@@ -197,7 +242,8 @@ def grade_offline(
     """Grade `text` (already truncated, grader-directed sentences blanked) against `rubric`."""
     lang = lang or detect_lang(text) or rubric.lang
     notes = insights(rubric, text, injected=injected)
-    if is_empty(text):
+    choice = _choice(rubric, text)
+    if is_empty(text) and (choice is None or choice.chosen is None):
         # An answer made only of instructions to the grader answered nothing: off topic.
         verdict = Verdict.OFF_TOPIC if injected and text.strip() == "" else Verdict.EMPTY
         missed = [
@@ -208,7 +254,7 @@ def grade_offline(
             rubric,
             Grade(
                 score=0.0,
-                verdict=Verdict.EMPTY,
+                verdict=verdict,
                 key_points=missed,
                 lang=lang,
                 confidence=0.95,
@@ -218,7 +264,7 @@ def grade_offline(
     m = measure(rubric, text, vectors, cal)
     score = 10 * cal.probability(m.sem, m.lex, m.length)
     verdict = _verdict(score, cal)
-    if not m.shares_terms and m.relevance < cal.off_topic_below:
+    if not m.shares_terms and m.relevance < cal.off_topic_margin:
         score, verdict = min(score, 1.0), Verdict.OFF_TOPIC
     elif m.copied:
         score, verdict = min(score, 1.0), Verdict.INCORRECT
@@ -234,8 +280,8 @@ def grade_offline(
         insights=notes,
         confidence=_confidence(score, rubric.source, cal),
     )
-    if rubric.kind is Kind.MULTIPLE_CHOICE and rubric.correct_option:
-        _apply_choice(grade, rubric, text, cal)
+    if choice is not None:
+        _apply_choice(grade, choice)
     elif rubric.numeric is not None:
         _apply_numeric(grade, numeric.check(text, rubric.numeric), cal)
     return _finish(rubric, grade)
@@ -251,12 +297,13 @@ def _points(rubric: Rubric, m: Measurement, cal: Calibration) -> list[KeyPointRe
     results = []
     for point, match in zip(rubric.points, m.points, strict=True):
         lex = cal.imputed_lex(match.sim) if match.lex is None else match.lex
-        p = cal.probability(match.sim, lex, 1.0)
+        # A point stands on its own evidence: no credit for the answer's overall length.
+        p = cal.probability(match.sim, lex, 0.0)
         status = (
             PointStatus.COVERED
-            if 10 * p >= cal.correct_at
+            if p >= cal.point_covered_at
             else PointStatus.PARTLY
-            if 10 * p >= cal.partial_at
+            if p >= cal.point_partly_at
             else PointStatus.MISSED
         )
         span = (
@@ -272,20 +319,26 @@ def _points(rubric: Rubric, m: Measurement, cal: Calibration) -> list[KeyPointRe
     return results
 
 
-def _apply_choice(grade: Grade, rubric: Rubric, text: str, cal: Calibration) -> None:
-    assert rubric.correct_option is not None
+def _choice(rubric: Rubric, text: str) -> ChoiceCheck | None:
+    """The option the answer picks, for a multiple-choice question with a keyed answer."""
+    if rubric.kind is not Kind.MULTIPLE_CHOICE or not rubric.correct_option:
+        return None
     chosen = choices.parse(text, rubric.options, rubric.options_en)
-    ok = chosen == rubric.correct_option
-    grade.choice_check = ChoiceCheck(
+    return ChoiceCheck(
         chosen=chosen,
         correct=rubric.correct_option,
         options=rubric.options_en or rubric.options,
-        ok=ok,
+        ok=chosen == rubric.correct_option,
     )
-    grade.score = 10.0 if ok else 0.0
-    grade.verdict = Verdict.CORRECT if ok else Verdict.INCORRECT
-    grade.confidence = 0.95 if chosen is not None else 0.6
-    if chosen is None:
+
+
+def _apply_choice(grade: Grade, choice: ChoiceCheck) -> None:
+    """The option decides the grade; the key points still show what the explanation covered."""
+    grade.choice_check = choice
+    grade.score = 10.0 if choice.ok else 0.0
+    grade.verdict = Verdict.CORRECT if choice.ok else Verdict.INCORRECT
+    grade.confidence = 0.95 if choice.chosen is not None else 0.6
+    if choice.chosen is None:
         grade.notices.append("no option could be read from the answer")
 
 

@@ -1,0 +1,1 @@
+"""Batch grading of answer files (`coach grade`): inputs, the resumable run, outputs."""

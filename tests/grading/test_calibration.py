@@ -1,0 +1,53 @@
+"""The calibration suite: for a dozen bank questions, answers in en / ru / zh / fa must rank
+excellent > partial > {wrong, gibberish, copied question, injection}, offline and with a
+scripted model that is gullible (rates gibberish and a copied question highly) and obeys
+instructions planted in the answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from coach.grading import grade
+from tests.conftest import FakeChatModel
+from tests.grading.conftest import KINDS
+
+LOW = ("wrong", "gibberish", "copied", "injection")
+# What the scripted model would say on its own: right about quality, fooled by the rest.
+MODEL_SCORES = {"excellent": 9.5, "partial": 5.0, "wrong": 2.0, "gibberish": 8.0, "copied": 9.0}
+
+
+def _scores(case: dict[str, str], llm: FakeChatModel | None = None) -> dict[str, float]:
+    return {k: grade(case["id"], case[k], llm=llm, retrieve=False).score for k in KINDS}
+
+
+def _assert_ranked(case: dict[str, str], scores: dict[str, float]) -> None:
+    where = f"{case['id']} ({case['lang']}): {scores}"
+    assert scores["excellent"] >= 6.5, where
+    assert scores["excellent"] > scores["partial"] + 1, where
+    assert scores["partial"] > max(scores[k] for k in LOW), where
+    assert max(scores[k] for k in LOW) <= 4, where
+
+
+def test_the_suite_covers_a_dozen_questions_in_four_languages(cases: list[dict]) -> None:
+    assert len(cases) >= 12
+    assert {c["lang"] for c in cases} == {"en", "ru", "zh", "fa"}
+
+
+@pytest.mark.slow
+def test_offline_ranking(cases: list[dict[str, str]]) -> None:
+    for case in cases:
+        _assert_ranked(case, _scores(case))
+
+
+@pytest.mark.slow
+def test_llm_ranking_with_an_obedient_gullible_model(
+    cases: list[dict[str, str]], scripted_grader: Callable[..., FakeChatModel]
+) -> None:
+    for case in cases:
+        by_text = {case[k]: MODEL_SCORES[k] for k in MODEL_SCORES}
+        model = scripted_grader(lambda answer, table=by_text: table[answer])
+        scores = _scores(case, model)
+        _assert_ranked(case, scores)
+        assert scores["excellent"] >= 7.5, scores
