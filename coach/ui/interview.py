@@ -36,8 +36,8 @@ log = logging.getLogger(__name__)
 LANG_NAMES = {"en": "English", "ru": "Русский", "zh": "中文", "fa": "فارسی"}
 BACKENDS = [("Offline (no LLM)", "none"), ("Ollama", "ollama"), ("OpenAI-compatible", "openai")]
 WELCOME = (
-    "Hi! Pick a topic, difficulty, language and backend on the left (or keep the "
-    "defaults) and press **Start interview**. Answer in any of English, Русский, 中文 "
+    "Hi! Pick a topic, difficulty, language and backend in *Interview settings* above (or "
+    "keep the defaults) and press **Start interview**. Answer in any of English, Русский, 中文 "
     "or فارسی; type `hint`, `skip`, `explain`, `harder`, `easier`, “ask me about RLHF” "
     "or a numeric question such as “how much memory to train a 7B model with Adam in "
     "fp16?” at any time."

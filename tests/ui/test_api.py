@@ -63,7 +63,9 @@ def test_an_offline_interview_runs_from_start_to_summary(app: RunningApp, tmp_pa
     summary = texts(messages)[-1]
     assert summary.startswith("### Interview summary")
     assert f"Session `{session}`" in summary
-    assert plot is not None
+    assert plot["visible"] is True
+    rows = plot["value"]["data"]
+    assert rows and all(f"| {topic} | {answered} |" in summary for topic, _, answered in rows)
 
 
 def test_export_gives_the_session_report(app: RunningApp, tmp_path: Path) -> None:
@@ -184,7 +186,7 @@ def test_batch_grading_writes_the_four_outputs(app: RunningApp, tmp_path: Path) 
     results = Path(next(d for d in downloads if d.endswith("results.jsonl")))
     rows = [json.loads(line) for line in results.read_text(encoding="utf-8").splitlines()]
     assert len(rows) == len(answers["data"]) > 0
-    assert chart is not None
+    assert chart["data"] and all(0 <= row[1] <= 10 for row in chart["data"])
 
 
 def test_progress_lists_saved_sessions(app: RunningApp, tmp_path: Path) -> None:
