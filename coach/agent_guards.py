@@ -11,10 +11,11 @@ from collections.abc import Callable
 from typing import Any
 
 from langchain.agents.middleware import AgentMiddleware, ModelRequest, ModelResponse
-from langchain_core.messages import AIMessage, SystemMessage
+from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from coach.errors import CoachError
 from coach.llm import describe_failure
+from coach.prompts import render
 from coach.react import final_text, looks_like_protocol
 
 _REFUSAL = re.compile(
@@ -44,17 +45,30 @@ class TurnScope(AgentMiddleware):
         self, request: ModelRequest, handler: Callable[[ModelRequest], ModelResponse]
     ) -> ModelResponse:
         tools = [t for t in request.tools if _tool_name(t) in self.offered]
-        response = handler(
-            request.override(tools=tools, system_message=SystemMessage(content=self.system))
-        )
-        made = {
-            _call_key(c) for m in request.messages if isinstance(m, AIMessage) for c in m.tool_calls
-        }
-        for message in response.result:
-            for call in getattr(message, "tool_calls", []):
-                if _call_key(call) in made:
-                    raise RepeatedCallError(call["name"])
+        request = request.override(tools=tools, system_message=SystemMessage(content=self.system))
+        response = handler(request)
+        repeated = _repeated(request, response)
+        if repeated is None:
+            return response
+        # A real 1.5B model goes back to grade_answer after next_question in every answer turn
+        # and so never replies: one last call, without tools, asks for the reply itself.
+        nudge = HumanMessage(content=render("interviewer_reply"))
+        response = handler(request.override(tools=[], messages=[*request.messages, nudge]))
+        if any(getattr(m, "tool_calls", None) for m in response.result):
+            raise RepeatedCallError(repeated)
         return response
+
+
+def _repeated(request: ModelRequest, response: ModelResponse) -> str | None:
+    """The name of a tool the response calls again with the same arguments, if any."""
+    made = {
+        _call_key(c) for m in request.messages if isinstance(m, AIMessage) for c in m.tool_calls
+    }
+    for message in response.result:
+        for call in getattr(message, "tool_calls", []):
+            if _call_key(call) in made:
+                return str(call["name"])
+    return None
 
 
 class RepeatedCallError(Exception):

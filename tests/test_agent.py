@@ -3,6 +3,7 @@ does — loops, invented answers, refusals, made-up scores, text tool calls, fai
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -118,9 +119,38 @@ def test_looping_model_is_stopped_and_the_turn_completed(
     events = list(agent.respond("generative models learn p(x)"))
     codes = [e.code for e in of_type(events, "notice")]
     assert codes == ["model_loop"]
-    assert len(model.sent) == 2  # stopped at the first repeat, not at the call cap
+    # Stopped at the first repeat and the one tool-less call for a reply, not at the call cap.
+    assert len(model.sent) == 3
     assert of_type(events, "grade") and of_type(events, "question")
     assert not of_type(events, "message")
+
+
+def test_a_repeated_call_gets_one_chance_to_reply_without_tools(
+    agent_for: Callable[..., AgentInterviewer],
+) -> None:
+    """What a real 1.5B model does every answer turn: grade, next question, grade again."""
+    model = FakeChatModel(
+        steps=[
+            tool_call("grade_answer"),
+            tool_call("next_question"),
+            tool_call("grade_answer"),
+            lambda messages: f"Good start; the score is {score_in(messages)}/10.",
+        ]
+    )
+    agent = agent_for(model, review=[OPEN, NUMERIC])
+    events = list(agent.respond("generative models learn p(x)"))
+    assert not of_type(events, "notice")
+    assert of_type(events, "message")[0].text.startswith("Good start")
+    assert len(model.bound_tools) == 3  # the fourth call offered no tools ...
+    assert "Do not call any tool" in last_observation(model.sent[-1])  # ... and asked for this
+    assert of_type(events, "grade") and of_type(events, "question")
+
+
+def score_in(messages: list[BaseMessage]) -> str:
+    seen = " ".join(str(m.content) for m in messages)
+    found = re.search(r"score: ([\d.]+)/10", seen)
+    assert found, seen
+    return found.group(1)
 
 
 def test_call_cap_ends_a_turn_that_never_finishes(
