@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 
+import httpx
 import pytest
 
 from coach.errors import CoachError
@@ -80,3 +81,24 @@ def test_a_busy_port_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None
         port = taken.getsockname()[1]
         with pytest.raises(CoachError, match=f"cannot listen on 127.0.0.1:{port}"):
             ui_app.serve(port=port, block=False)
+
+
+def test_with_a_login_the_app_answers_only_after_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COACH_AUTH_USER", "ann")
+    monkeypatch.setenv("COACH_AUTH_PASSWORD", "s3cret")
+    get_settings.cache_clear()
+    monkeypatch.setattr(ui_app, "ensure_index", lambda: None)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    demo = ui_app.serve(port=port, block=False)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        assert httpx.get(f"{url}/config", timeout=10).status_code == 401
+        with httpx.Client(base_url=url, timeout=10) as browser:
+            refused = browser.post("/login", data={"username": "ann", "password": "nope"})
+            assert refused.status_code == 400
+            assert browser.post("/login", data={"username": "ann", "password": "s3cret"}).is_success
+            assert browser.get("/config").status_code == 200
+    finally:
+        demo.close()
