@@ -85,6 +85,10 @@ def messages(rubric: Rubric, answer: str, lang: str | None) -> list[BaseMessage]
 def judge(llm: BaseChatModel, rubric: Rubric, answer: str, lang: str | None) -> Judgment:
     """The model's judgment; JudgmentError when its reply stays unreadable after one repair.
     Backend failures propagate as the provider raised them."""
+    # Inside the interviewer agent a streaming handler is attached, which makes the client
+    # stream this JSON too: its chunks join the agent's token stream, and langchain-openai's
+    # chunk dump warns about the parsed Judgment (PydanticSerializationUnexpectedValue).
+    llm = llm.model_copy(update={"disable_streaming": True})
     sent = messages(rubric, answer, lang)
     judgment, raw = _first_try(llm, sent)
     if judgment is not None:
