@@ -239,10 +239,24 @@ def score_card(grade: Grade) -> str:
             f"given {given.strip()}. {check.explanation}"
         )
     if grade.feedback:
-        lines += ["", "**Feedback:**", "", directed(grade.feedback, grade.lang)]
+        lines += ["", "**Feedback:**", "", directed(loose_lists(grade.feedback), grade.lang)]
     if grade.evidence:
         lines += ["", sources_block(grade)]
     return scrub("\n".join(lines))
+
+
+def loose_lists(text: str) -> str:
+    """A blank line between a "- " list and the prose around it, or Markdown folds the prose
+    into the last item (graders write "Missing:\n- a\n- b\nA strong answer: ...")."""
+    out: list[str] = []
+    was_item = False
+    for line in text.splitlines():
+        is_item = line.lstrip().startswith(("- ", "* "))
+        if out and out[-1].strip() and line.strip() and is_item != was_item:
+            out.append("")
+        out.append(line)
+        was_item = is_item
+    return "\n".join(out)
 
 
 def sources_block(grade: Grade) -> str:

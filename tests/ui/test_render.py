@@ -205,6 +205,11 @@ def test_the_card_names_the_grader_and_never_hides_a_fallback(
     )
 
 
+def test_feedback_lists_do_not_swallow_the_prose_after_them() -> None:
+    card = score_card(grade(feedback="Missing:\n- a\n- b\nA strong answer: c."))
+    assert "Missing:\n\n- a\n- b\n\nA strong answer: c." in card
+
+
 def test_a_numeric_check_is_shown() -> None:
     card = score_card(
         grade(
