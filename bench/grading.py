@@ -222,12 +222,12 @@ def _gap(rows: list[tuple[str, str, str]]) -> float:
 
 
 def _off_topic_threshold(rows: list[dict], other: np.ndarray) -> float:
-    """The relevance cut that best separates non-domain / irrelevant answers from the rest
-    among answers sharing no content word with question or reference."""
+    """The relevance margin that best separates non-domain / irrelevant answers from the rest
+    among answers sharing no content word with question or key (it labels, it does not score)."""
     no_terms = other[:, 1] == 0
     labels = np.array([r["label"] in ("non_domain", "irrelevant") for r in rows])[no_terms]
     relevance = other[no_terms, 0]
-    grid = np.arange(-0.05, 0.10, 0.005)
+    grid = np.arange(-0.05, 0.05, 0.005)
     accuracy = [((relevance < t) == labels).mean() for t in grid]
     return round(float(grid[int(np.argmax(accuracy))]), 3)
 

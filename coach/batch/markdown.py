@@ -64,7 +64,14 @@ _POINTS = _label(
 def parse_markdown(text: str) -> list[tuple[dict[str, Any], int]]:
     """(record, line of its question) for every question in the text."""
     blocks = _blocks(text.splitlines())
-    return [(_record(heading, body), line) for heading, body, line in blocks]
+    records = []
+    for number, (heading, body, line) in enumerate(blocks, start=1):
+        record = _record(heading, body)
+        # Ids survive edits elsewhere in the file (a rerun skips what is graded): the bank id,
+        # else the question's position.
+        record["id"] = record.get("question_id") or f"q{number}"
+        records.append((record, line))
+    return records
 
 
 def _blocks(lines: list[str]) -> list[tuple[str, list[str], int]]:

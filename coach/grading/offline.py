@@ -33,6 +33,7 @@ from coach.grading.text import Span, content_terms, detect_lang, negation_count,
 from coach.grading.vectors import VectorCache
 
 MAX_UNITS = 60
+MIN_EXPLANATION = 4  # content words beyond which a multiple-choice answer explains itself
 # Texts that answer nothing; how close they come to a rubric is the floor a real answer must
 # clear to count as on topic (cosines run high between any two texts with E5).
 PROBES = (
@@ -84,7 +85,8 @@ class _Vectors:
 
 
 def is_empty(text: str) -> bool:
-    return not content_terms(text) or bool(NO_ANSWER.match(text.strip()))
+    """No answer at all: nothing but punctuation, or "I don't know" in one of our languages."""
+    return not re.search(r"\w", text) or bool(NO_ANSWER.match(text.strip()))
 
 
 def measure(
@@ -207,7 +209,7 @@ def _copied(answer_terms: set[str], question_terms: set[str], question_sim: floa
         return False
     new = answer_terms - question_terms
     return len(new) <= 0.15 * len(answer_terms) and (
-        len(answer_terms & question_terms) >= 0.5 * len(question_terms)
+        len(answer_terms & question_terms) >= 0.7 * len(question_terms)
     )
 
 
@@ -265,7 +267,9 @@ def grade_offline(
     score = 10 * cal.probability(m.sem, m.lex, m.length)
     verdict = _verdict(score, cal)
     if not m.shares_terms and m.relevance < cal.off_topic_margin:
-        score, verdict = min(score, 1.0), Verdict.OFF_TOPIC
+        # A label, not a penalty: such answers already score low, and a short on-topic answer
+        # in other words can land here too.
+        verdict = Verdict.OFF_TOPIC
     elif m.copied:
         score, verdict = min(score, 1.0), Verdict.INCORRECT
         notes.flags.append("copied_question")
@@ -281,7 +285,7 @@ def grade_offline(
         confidence=_confidence(score, rubric.source, cal),
     )
     if choice is not None:
-        _apply_choice(grade, choice)
+        _apply_choice(grade, choice, explained=len(content_terms(text)) >= MIN_EXPLANATION)
     elif rubric.numeric is not None:
         _apply_numeric(grade, numeric.check(text, rubric.numeric), cal)
     return _finish(rubric, grade)
@@ -332,9 +336,11 @@ def _choice(rubric: Rubric, text: str) -> ChoiceCheck | None:
     )
 
 
-def _apply_choice(grade: Grade, choice: ChoiceCheck) -> None:
-    """The option decides the grade; the key points still show what the explanation covered."""
+def _apply_choice(grade: Grade, choice: ChoiceCheck, *, explained: bool) -> None:
+    """The option decides the grade; key points show what an explanation, if any, covered."""
     grade.choice_check = choice
+    if not explained:
+        grade.key_points = []
     grade.score = 10.0 if choice.ok else 0.0
     grade.verdict = Verdict.CORRECT if choice.ok else Verdict.INCORRECT
     grade.confidence = 0.95 if choice.chosen is not None else 0.6

@@ -21,11 +21,11 @@ def test_headings_are_questions_and_titles_are_skipped() -> None:
     first, bank, teacher, skipped = (r for r, _ in records)
     assert first["question"] == "What does the KV cache store?"
     assert "## not a heading" in first["answer"]
-    assert bank == {"question_id": "ru-quiz-001", "answer": "Итого 84 ГБ"}
+    assert bank == {"question_id": "ru-quiz-001", "answer": "Итого 84 ГБ", "id": "ru-quiz-001"}
     assert teacher["answer"] == "it keeps logits small."
     assert teacher["reference"] == "dot products grow with d_k."
     assert teacher["key_points"] == ["variance grows", "softmax saturates"]
-    assert skipped == {"question": "Skipped question", "answer": ""}
+    assert skipped == {"question": "Skipped question", "answer": "", "id": "q4"}
 
 
 def test_deeper_headings_belong_to_the_answer() -> None:
@@ -41,8 +41,8 @@ def test_q_and_a_lines_without_headings() -> None:
         "Ответ: recall n-грамм\n"
     )
     assert [r for r, _ in records] == [
-        {"question": "What is BLEU?", "answer": "precision of n-grams"},
-        {"question": "Что такое ROUGE?", "answer": "recall n-грамм"},
+        {"question": "What is BLEU?", "answer": "precision of n-grams", "id": "q1"},
+        {"question": "Что такое ROUGE?", "answer": "recall n-грамм", "id": "q2"},
     ]
 
 

@@ -20,6 +20,7 @@ def test_multiple_choice_forms(answer: str) -> None:
     result = grade(MCQ, answer, retrieve=False)
     assert result.choice_check is not None and result.choice_check.chosen == 3
     assert result.verdict is Verdict.CORRECT and result.score == 10
+    assert result.key_points == []  # a bare choice explains nothing to mark as missed
 
 
 def test_wrong_option_says_which_is_right() -> None:
@@ -27,6 +28,15 @@ def test_wrong_option_says_which_is_right() -> None:
     assert result.verdict is Verdict.INCORRECT and result.score == 0
     assert result.choice_check is not None and result.choice_check.chosen == 2
     assert "512" in result.feedback
+
+
+def test_an_explained_choice_shows_its_key_points() -> None:
+    result = grade(
+        MCQ,
+        "C: CLIP ViT-B/32 projects image and text into a shared 512-dimensional space",
+        retrieve=False,
+    )
+    assert result.score == 10 and result.key_points
 
 
 def test_unreadable_choice_is_reported() -> None:

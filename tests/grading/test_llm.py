@@ -87,7 +87,7 @@ def test_model_cannot_lift_empty_off_topic_or_copied(
 ) -> None:
     offline = grade(KV, answer, retrieve=False)
     result = grade(KV, answer, llm=fake_llm(judgment(10, 5)), retrieve=False)
-    assert result.score == offline.score <= 1
+    assert result.score == offline.score <= 2.5
     assert result.verdict is offline.verdict
     assert any("was not used" in n for n in result.notices)
 
