@@ -30,7 +30,8 @@ log = logging.getLogger(__name__)
 Mode = Literal["hybrid", "dense", "lexical"]
 # The usual RRF constant (Cormack et al. 2009): flattens the gap between ranks 1 and 5.
 RRF_K = 60
-# Each ranking contributes its top DEPTH chunks to the fusion.
+# Each ranking contributes its top DEPTH chunks (at least 10 per hit asked for) to the fusion:
+# one question owns up to ~10 chunks, and `distinct` keeps one of them.
 DEPTH = 100
 MAX_K = 50
 
@@ -105,11 +106,12 @@ class Retriever:
         if not 1 <= k <= MAX_K:
             raise InputError("k", k, f"1 to {MAX_K}")
         mask = self._mask(topic=topic, lang=lang, source=source, kind=kind)
+        depth = max(DEPTH, 10 * k)
         rankings: list[tuple[np.ndarray, np.ndarray]] = []
         if mode in ("hybrid", "dense"):
-            rankings.append(self._dense_ranking(query, mask))
+            rankings.append(self._dense_ranking(query, mask, depth))
         if mode in ("hybrid", "lexical"):
-            rankings.append(self._lexical_ranking(query, mask))
+            rankings.append(self._lexical_ranking(query, mask, depth))
         if mode == "hybrid":
             return self._fuse([order for order, _ in rankings], k, distinct, mask)
         order, scores = rankings[0]
@@ -131,18 +133,22 @@ class Retriever:
             mask &= self._columns[field] == value
         return mask
 
-    def _dense_ranking(self, query: str, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _dense_ranking(
+        self, query: str, mask: np.ndarray, depth: int
+    ) -> tuple[np.ndarray, np.ndarray]:
         vector = self._embedder.embed_queries([query])
         # Exhaustive search over a few thousand vectors takes well under a millisecond, and a
         # full ranking lets the filters apply exactly.
         scores, ids = self._dense.search(vector, self._dense.ntotal)
         keep = (ids[0] >= 0) & mask[np.maximum(ids[0], 0)]
-        return ids[0][keep][:DEPTH], scores[0][keep][:DEPTH]
+        return ids[0][keep][:depth], scores[0][keep][:depth]
 
-    def _lexical_ranking(self, query: str, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _lexical_ranking(
+        self, query: str, mask: np.ndarray, depth: int
+    ) -> tuple[np.ndarray, np.ndarray]:
         scores = self._lexical.scores(query)
         candidates = np.flatnonzero(mask & (scores > 0))
-        order = candidates[np.argsort(-scores[candidates], kind="stable")][:DEPTH]
+        order = candidates[np.argsort(-scores[candidates], kind="stable")][:depth]
         return order, scores[order]
 
     def _fuse(

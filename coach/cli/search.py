@@ -8,6 +8,9 @@ import typer
 
 from coach.cli.output import emit_json
 
+# Long passages are cut in the table; --json always carries the full text.
+TABLE_CHARS = 400
+
 if TYPE_CHECKING:
     from coach.retrieval import Hit
 
@@ -58,12 +61,16 @@ def _table(query: str, hits: list[Hit]) -> None:
     table.add_column("text", ratio=3)
     table.add_column("citation", ratio=1)
     for hit in hits:
-        body = escape(hit.text)
+        body = escape(_clip(hit.text))
         if hit.text_en and hit.text_en != hit.text:
-            body += f"\n[dim]{escape(hit.text_en)}[/dim]"
+            body += f"\n[dim]{escape(_clip(hit.text_en))}[/dim]"
         cite = (
             f"{escape(hit.question_id or hit.chunk_id)}\n{escape(hit.source)}\n"
             f"§ {escape(hit.section)}\n[dim]{hit.kind}, {hit.score:.4f}[/dim]"
         )
         table.add_row(str(hit.rank), body, cite)
     Console().print(table if hits else "no hits")
+
+
+def _clip(text: str, limit: int = TABLE_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
