@@ -100,12 +100,14 @@ def evaluate(split: str) -> dict:
     }
 
 
-def markdown(results: list[dict], command: str) -> str:
+def markdown(results: list[dict], command: str, load: tuple[float, float]) -> str:
     lines = [
         SECTION,
         "",
         f"Offline grader (embedder {CALIBRATION.embedder}, calibration fitted on Beetle `train` "
-        f"only), {os.cpu_count()} CPU cores. Command: `{command}`",
+        f"only), {os.cpu_count()} CPU cores shared with other work (load average "
+        f"{load[0]:.1f} at the start, {load[1]:.1f} at the end: speed figures scale with it). "
+        f"Command: `{command}`",
         "",
         "| split | answers | questions | Pearson | Spearman | macro-F1 (3-way) | answers/s "
         "| p50 ms/answer |",
@@ -123,7 +125,8 @@ def markdown(results: list[dict], command: str) -> str:
         "3-way verdicts: correct; contradictory (ours: contradictory or incorrect); "
         "partial-or-irrelevant (ours: partially_correct, off_topic, empty). Throughput is "
         "`grade()` over the whole split after one batched `warm()`; p50 is one `grade()` of an "
-        "unseen answer with the model loaded.",
+        "unseen answer with the model loaded. The calibration itself comes from "
+        "`python bench/grading.py --fit` (train split only).",
         "",
     ]
     return "\n".join(lines)
@@ -260,9 +263,10 @@ def main() -> None:
     if args.fit:
         print(repr(fit()))
         return
+    before = os.getloadavg()[0]
     results = [evaluate(split) for split in args.splits.split(",")]
     command = "python bench/grading.py " + " ".join(sys.argv[1:])
-    section = markdown(results, command.strip())
+    section = markdown(results, command.strip(), (before, os.getloadavg()[0]))
     print(section)
     if args.results:
         write_section(args.results, section)
