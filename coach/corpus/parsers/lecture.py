@@ -66,6 +66,23 @@ def _passage(path: Path, index: int, line: int, section: str, paragraphs: list[s
         line=line,
         lang="ru",
         section=section,
-        heading=paragraphs[0].splitlines()[0][:120],
+        heading=_heading(paragraphs),
         text="\n\n".join(paragraphs),
     )
+
+
+def _heading(paragraphs: list[str]) -> str:
+    """The first line that reads like a slide title: prose, short, outside code and formulas."""
+    in_code = False
+    for para in paragraphs:
+        for raw in para.splitlines():
+            line = raw.strip()
+            if line.startswith("```"):
+                in_code = not in_code
+                continue
+            if in_code or not line or len(line) > 80 or "\t" in line:
+                continue
+            if line.startswith(("-", "*", "$", "\\", "|")) or line[0].isdigit():
+                continue
+            return line
+    return paragraphs[0].splitlines()[0].strip()[:120]
