@@ -113,7 +113,16 @@ def _first_try(llm: BaseChatModel, sent: list[BaseMessage]) -> tuple[Judgment | 
     except (NotImplementedError, ValueError):
         # A model without structured output (or without this method): plain text it is.
         return None, _text(llm.invoke(sent))
-    out: dict[str, Any] = structured.invoke(sent)  # type: ignore[assignment]
+    try:
+        out: dict[str, Any] = structured.invoke(sent)  # type: ignore[assignment]
+    except Exception as exc:
+        from coach.llm import truncated_reply
+
+        # A judgment cut off at the token limit is a broken reply to repair, not a dead backend.
+        partial = truncated_reply(exc)
+        if partial is None:
+            raise
+        return None, partial
     parsed = out.get("parsed")
     if isinstance(parsed, Judgment):
         return parsed, ""

@@ -68,7 +68,8 @@ def build(
     if reference and reference.strip():
         rubric = _teacher(question.text, reference, key_points, retrieve=False)
         return rubric.model_copy(update=_question_fields(question))
-    return _from_bank(question.id, question.model_dump_json(), retrieve).model_copy(deep=True)
+    corpus = str(get_settings().corpus_dir)
+    return _from_bank(question.model_dump_json(), corpus, retrieve).model_copy(deep=True)
 
 
 def _bank_question(text: str) -> Question | None:
@@ -116,9 +117,10 @@ def _teacher(
 
 
 # Bank rubrics repeat for every answer to a question; the question travels as JSON so the
-# cache key is hashable and the cached rubric is copied before anyone changes it.
+# cache key is hashable (with the corpus it was read from), and the cached rubric is copied
+# before anyone changes it.
 @lru_cache(maxsize=512)
-def _from_bank(question_id: str, question_json: str, retrieve: bool) -> Rubric:
+def _from_bank(question_json: str, corpus: str, retrieve: bool) -> Rubric:
     question = Question.model_validate_json(question_json)
     rubric = Rubric(question=question.text, **_question_fields(question))
     entry, problem = _key_entry(question.id)
