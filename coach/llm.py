@@ -146,6 +146,18 @@ def is_bad_output(exc: BaseException) -> bool:
     return status in (400, 500, None) and bool(BAD_OUTPUT.search(str(exc)))
 
 
+def truncated_reply(exc: BaseException) -> str | None:
+    """The partial text of a structured reply the client refused because the model ran into
+    its token limit (openai's LengthFinishReasonError, raised before any output parser runs);
+    None for any other exception. The reply is the model's, not a backend failure."""
+    import openai
+
+    if not isinstance(exc, openai.LengthFinishReasonError):
+        return None
+    choices = exc.completion.choices
+    return (choices[0].message.content or "") if choices else ""
+
+
 def describe_failure(exc: BaseException, spec: str | None = None) -> LLMUnavailable | None:
     """A one-line LLMUnavailable for a provider or transport failure; None for anything else.
 
