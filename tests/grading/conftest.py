@@ -13,7 +13,6 @@ import pytest
 import yaml
 from langchain_core.messages import BaseMessage
 
-from coach.grading import vectors
 from coach.grading.injection import find
 from tests.conftest import FakeChatModel
 
@@ -67,9 +66,3 @@ def scripted_grader() -> Callable[[Callable[[str], float]], FakeChatModel]:
         return FakeChatModel(then=obedient(scores))
 
     return build
-
-
-@pytest.fixture(scope="session", autouse=True)
-def shared_vectors() -> None:
-    """One vector cache for the whole session: references repeat across tests."""
-    vectors.cache()
