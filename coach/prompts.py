@@ -15,7 +15,7 @@ from coach.settings import get_settings
 @lru_cache(maxsize=4)
 def _environment(directory: Path) -> Environment:
     # Prompts are plain text for a model, not HTML: no autoescaping.
-    return Environment(  # noqa: S701
+    return Environment(
         loader=FileSystemLoader(directory),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
