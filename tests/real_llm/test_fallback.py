@@ -12,11 +12,13 @@ from coach.agent import AgentInterviewer, open_interviewer
 from coach.events import Event
 from coach.interview.models import InterviewConfig
 from coach.session import SessionStore
+from coach.settings import get_settings
 from scripts import local_llm
 from tests.real_llm.conftest import SPEC, point_at, start_server
 from tests.real_llm.test_interview import ANSWERS, QUESTIONS, of
 
-pytestmark = pytest.mark.real_llm
+# Minutes per test on a quiet 2-core machine; far more when it is shared.
+pytestmark = [pytest.mark.real_llm, pytest.mark.timeout(1800)]
 
 
 @pytest.fixture
@@ -29,14 +31,22 @@ def doomed_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[local_llm.Server]
 
 
 def test_server_killed_mid_interview(
-    doomed_server: local_llm.Server, caplog: pytest.LogCaptureFixture
+    doomed_server: local_llm.Server,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     config = InterviewConfig(questions=3, lang="en", llm=SPEC, follow_ups=0, review=QUESTIONS)
     interviewer = open_interviewer(config)
     assert isinstance(interviewer, AgentInterviewer)
     list(interviewer.start())
+    # A first turn with the model interviewing; the LLM grader joins for the second (it costs
+    # a minute a turn, and its own part in this test is to meet the dead server).
+    monkeypatch.setenv("COACH_LLM_GRADING", "false")
+    get_settings.cache_clear()
     first = list(interviewer.respond(ANSWERS[0]))
     assert of(first, "grade") and not interviewer.offline
+    monkeypatch.setenv("COACH_LLM_GRADING", "true")
+    get_settings.cache_clear()
 
     # The second turn: the server dies as soon as the model has asked for a tool, so the
     # tool's own LLM call (the grader) and the agent's next call meet a dead server.

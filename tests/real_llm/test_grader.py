@@ -8,7 +8,8 @@ from coach.grading import grade
 from coach.llm import make_chat_model
 from scripts import local_llm
 
-pytestmark = pytest.mark.real_llm
+# Minutes per test on a quiet 2-core machine; far more when it is shared.
+pytestmark = [pytest.mark.real_llm, pytest.mark.timeout(1800)]
 
 QUESTION = "ru-quiz-029"  # "What does the Recall metric measure?"
 PARTIAL = "Recall is about how many positives we get."

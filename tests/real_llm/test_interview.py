@@ -11,7 +11,8 @@ from coach.session import SessionStore
 from scripts import local_llm
 from tests.real_llm.conftest import SPEC
 
-pytestmark = pytest.mark.real_llm
+# Minutes per test on a quiet 2-core machine; far more when it is shared.
+pytestmark = [pytest.mark.real_llm, pytest.mark.timeout(1800)]
 
 # Two open questions around a numeric one whose key names the memory calculator.
 QUESTIONS = ["ru-quiz-029", "ru-quiz-001", "ru-quiz-068"]

@@ -1,0 +1,51 @@
+"""Native tool calling off: the GGUF's own chat template, under which the model writes its tool
+calls as text. The agent's text-ReAct mode (no tools sent, Action / Observation lines) must
+still get the answer graded through grade_answer and show no protocol text to the candidate."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from coach.agent import AgentInterviewer, open_interviewer
+from coach.interview.models import InterviewConfig
+from coach.react import looks_like_protocol
+from coach.settings import get_settings
+from scripts import local_llm
+from tests.real_llm.conftest import SPEC, point_at, start_server
+from tests.real_llm.test_interview import ANSWERS, QUESTIONS, of
+
+# Minutes per test on a quiet 2-core machine; far more when it is shared.
+pytestmark = [pytest.mark.real_llm, pytest.mark.timeout(1800)]
+
+
+@pytest.fixture(scope="module")
+def gguf_server() -> Iterator[local_llm.Server]:
+    server = start_server(native_tools=False)
+    yield server
+    server.stop()
+
+
+def test_text_react_without_native_tools(
+    gguf_server: local_llm.Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    point_at(gguf_server, monkeypatch)
+    monkeypatch.setenv("COACH_LLM_TOOL_MODE", "react")
+    # The agent's text protocol is under test; the LLM grader has its own (and costs minutes).
+    monkeypatch.setenv("COACH_LLM_GRADING", "false")
+    get_settings.cache_clear()
+    config = InterviewConfig(questions=1, lang="en", llm=SPEC, follow_ups=0, review=QUESTIONS[:1])
+    interviewer = open_interviewer(config)
+    assert isinstance(interviewer, AgentInterviewer)
+    list(interviewer.start())
+    events = list(interviewer.respond(ANSWERS[0]))
+
+    assert "grade_answer" in [c.name for c in of(events, "tool_call")], events
+    assert [g.question_id for g in of(events, "grade")] == QUESTIONS[:1]
+    assert not interviewer.offline
+    shown = "".join(e.text for e in of(events, "token")) + "".join(
+        e.text for e in of(events, "message")
+    )
+    assert "Action:" not in shown and "Observation:" not in shown
+    assert not looks_like_protocol(shown)
