@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from coach.agent import AgentInterviewer, open_interviewer
@@ -24,7 +26,7 @@ ANSWERS = [
 ]
 
 
-def of(events: list[Event], kind: str) -> list[Event]:
+def of(events: list[Event], kind: str) -> list[Any]:
     return [e for e in events if e.type == kind]
 
 
@@ -46,7 +48,9 @@ def test_three_question_interview(real_llm: local_llm.Server) -> None:
     # The model itself graded each answer through the tool ...
     for turn in turns[1:]:
         assert "grade_answer" in [c.name for c in of(turn, "tool_call")], turn
-    # ... and the numeric one's figure came from the calculator, not the model's arithmetic.
+    # ... and the numeric one went through the calculator tool, not the model's arithmetic.
+    ran = [r.name for r in of(turns[2], "tool_result") if r.ok]
+    assert "memory" in ran, [c.model_dump() for c in of(turns[2], "tool_call")]
     numeric = grades[1].grade
     assert numeric.numeric_check is not None and numeric.numeric_check.expected == 84
     assert numeric.numeric_check.ok
