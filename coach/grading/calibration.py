@@ -3,7 +3,7 @@
 Three evidence features of an answer, all in [0, 1] or close to it:
   sem     how close its sentences come to the key points / reference (cosine, E5),
   lex     the share of the key points' content words it uses,
-  length  its length against what the key points need, capped at 1,
+  length  its length against the key points' (or reference's) own, capped at 1,
 become the probability that a human would call it correct,
   p = sigmoid(w_sem * sem + w_lex * lex + w_len * length + bias),
 and the score is 10 * p. Verdict thresholds cut that score into correct / partially correct /
@@ -62,12 +62,12 @@ class Calibration(BaseModel):
 
 # Fitted by `python bench/grading.py --fit` (Beetle train split, 3,941 answers).
 CALIBRATION = Calibration(
-    w_sem=8.987,
-    w_lex=1.402,
-    w_len=1.056,
-    bias=-9.006,
+    w_sem=8.956,
+    w_lex=1.412,
+    w_len=1.18,
+    bias=-9.097,
     correct_at=6.5,
-    partial_at=4.75,
+    partial_at=5.0,
     point_covered_at=0.6,
     point_partly_at=0.5,
     off_topic_margin=-0.025,
