@@ -24,6 +24,8 @@ ANSWERS = [
     "Temperature divides the logits before the softmax: higher flattens the distribution and "
     "makes sampling more random, lower makes it sharper and more deterministic.",
 ]
+# Asked after the numeric answer: the model must answer it through the calculator tool.
+CALC = "How much memory would Adam need to train the same 7B model in FP32?"
 
 
 def of(events: list[Event], kind: str) -> list[Any]:
@@ -35,8 +37,10 @@ def test_three_question_interview(real_llm: local_llm.Server) -> None:
     interviewer = open_interviewer(config)
     assert isinstance(interviewer, AgentInterviewer), "the agent should take the interview"
     turns: list[list[Event]] = [list(interviewer.start())]
-    for answer in ANSWERS:
+    for answer in ANSWERS[:2]:
         turns.append(list(interviewer.respond(answer)))
+    calc = list(interviewer.respond(CALC))
+    turns.append(list(interviewer.respond(ANSWERS[2])))
     events = [e for turn in turns for e in turn]
 
     assert [e.question_id for e in of(events, "question")] == QUESTIONS
@@ -48,12 +52,16 @@ def test_three_question_interview(real_llm: local_llm.Server) -> None:
     # The model itself graded each answer through the tool ...
     for turn in turns[1:]:
         assert "grade_answer" in [c.name for c in of(turn, "tool_call")], turn
-    # ... and the numeric one went through the calculator tool, not the model's arithmetic.
-    ran = [r.name for r in of(turns[2], "tool_result") if r.ok]
-    assert "memory" in ran, [c.model_dump() for c in of(turns[2], "tool_call")]
+    # ... the numeric answer was checked by the calculator, not by the model's arithmetic ...
     numeric = grades[1].grade
     assert numeric.numeric_check is not None and numeric.numeric_check.expected == 84
     assert numeric.numeric_check.ok
+    # ... and the numeric request went through the calculator tool: 28 + 28 + 2 x 28 GB.
+    ran = [r.output for r in of(calc, "tool_result") if r.name == "memory" and r.ok]
+    assert ran and "112 GB" in ran[0], [c.model_dump() for c in of(calc, "tool_call")]
+    shown = [m.text for m in of(calc, "message")]
+    assert shown and all("112" in text for text in shown), shown
+    assert not of(calc, "grade") and not of(calc, "question")  # the open question waits
     assert of(events, "summary")
 
     stored = SessionStore().load(interviewer.state.id)
