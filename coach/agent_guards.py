@@ -11,7 +11,13 @@ from collections.abc import Callable
 from typing import Any
 
 from langchain.agents.middleware import AgentMiddleware, ModelRequest, ModelResponse
-from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+from langchain_core.messages import (
+    AIMessage,
+    AnyMessage,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
+)
 
 from coach.errors import CoachError
 from coach.llm import describe_failure
@@ -52,11 +58,17 @@ class TurnScope(AgentMiddleware):
             return response
         # A real 1.5B model goes back to grade_answer after next_question in every answer turn
         # and so never replies: one last call, without tools, asks for the reply itself.
-        nudge = HumanMessage(content=render("interviewer_reply"))
-        response = handler(request.override(tools=[], messages=[*request.messages, nudge]))
+        response = handler(request.override(tools=[], messages=_reply_prompt(request.messages)))
         if any(getattr(m, "tool_calls", None) for m in response.result):
             raise RepeatedCallError(repeated)
         return response
+
+
+def _reply_prompt(messages: list[AnyMessage]) -> list[AnyMessage]:
+    """The task and the tools' results as plain text, without the calls that produced them."""
+    task = [m for m in messages[:1] if isinstance(m, HumanMessage)]
+    results = [(m.name or "tool", str(m.content)) for m in messages if isinstance(m, ToolMessage)]
+    return [*task, HumanMessage(content=render("interviewer_reply", results=results))]
 
 
 def _repeated(request: ModelRequest, response: ModelResponse) -> str | None:
