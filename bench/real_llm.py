@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from coach.agent import AgentInterviewer
 from coach.events import Event
-from coach.grading import grade
+from coach.grading import Grade, grade
 from coach.interview.machine import Interview, new_state
 from coach.interview.models import InterviewConfig
 from coach.llm import make_chat_model
@@ -73,6 +73,7 @@ INTERVIEWS = [
         ("ru-quiz-043", "LSTM adds gates and a cell state, so gradients survive long sequences."),
     ],
 ]
+LOAD: list[float] = []  # the 1-minute load average, after each turn and each grade
 RULE_NOTICES = re.compile(
     r"model_loop|turn_limit|not_graded|garbled_reply|no_reply|refused|reply_contradicts_grade|"
     r"context_overflow|offline_fallback|unsupported_"
@@ -120,6 +121,7 @@ def run_turn(
     started = time.perf_counter()
     events: list[Event] = list(agent.respond(text))
     seconds = time.perf_counter() - started
+    LOAD.append(os.getloadavg()[0])
     after = server_counters(server)
     notices = [e.code for e in events if e.type == "notice"]
     grades = [e.grade for e in events if e.type == "grade"]
@@ -167,9 +169,16 @@ class Graded:
     label: float
     offline: float
     llm: float
+    points: float  # 0-10 from the model's per-key-point statuses alone, by weight
     calls: int
     fallback: bool
     seconds: float
+
+
+def point_score(judged: Grade) -> float:
+    credit = {"covered": 1.0, "partly": 0.5, "missed": 0.0}
+    total = sum(p.weight for p in judged.key_points) or 1.0
+    return 10 * sum(p.weight * credit[str(p.status)] for p in judged.key_points) / total
 
 
 def beetle_sample(n: int) -> list[dict]:
@@ -197,14 +206,22 @@ def grade_beetle(rows: list[dict], budget: float) -> list[Graded]:
                 label=TARGET.get(row["label"], 0.0),
                 offline=offline.score,
                 llm=judged.score,
+                points=point_score(judged),
                 calls=counter.calls - calls,
                 fallback=judged.fallback_notice is not None,
                 seconds=time.perf_counter() - started,
             )
         )
+        LOAD.append(os.getloadavg()[0])
         if len(graded) % 10 == 0:
             print(f"beetle: {len(graded)} graded", flush=True)
     return graded
+
+
+def correlation(scores: list[float], labels: list[float]) -> float:
+    if len(scores) < 3 or len(set(scores)) < 2:
+        return float("nan")
+    return float(pearsonr(scores, labels)[0])
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -229,7 +246,10 @@ def markdown(
         "",
         f"    {command}",
         "",
-        f"Server start (model load to /health): {startup:.1f} s.",
+        f"Server start (model load to /health): {startup:.1f} s. The machine is shared: its "
+        f"1-minute load average, sampled after every turn and grade, was "
+        f"{statistics.mean(LOAD):.1f} on average and {max(LOAD):.1f} at most (throughput falls "
+        "steeply above 2).",
         "",
     ]
     if turns:
@@ -242,13 +262,14 @@ def markdown(
         "|---|---|",
     ]
     if graded:
-        r_llm = pearsonr([g.llm for g in graded], labels)[0] if len(graded) > 2 else float("nan")
-        r_off = (
-            pearsonr([g.offline for g in graded], labels)[0] if len(graded) > 2 else float("nan")
+        r_llm, r_off, r_points = (
+            correlation([getattr(g, name) for g in graded], labels)
+            for name in ("llm", "offline", "points")
         )
         lines += [
             f"| Pearson r, LLM grader (model judgment combined with the evidence) | {r_llm:.3f} |",
             f"| Pearson r, offline grader, same answers | {r_off:.3f} |",
+            f"| Pearson r, the model's key-point statuses alone (diagnostic) | {r_points:.3f} |",
             f"| structured-output validity (first reply usable, no repair) | "
             f"{len(first_try)}/{len(graded)} = {len(first_try) / len(graded):.0%} |",
             f"| grades that fell back to offline | {sum(g.fallback for g in graded)}/"
