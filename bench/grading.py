@@ -49,6 +49,8 @@ THREE_WAY_VERDICT = {
     Verdict.INCORRECT: "contradictory",
 }
 LATENCY_SAMPLE = 100
+from results_md import write_section  # noqa: E402
+
 SECTION = "## Grading"
 
 
@@ -130,18 +132,6 @@ def markdown(results: list[dict], command: str, load: tuple[float, float]) -> st
         "",
     ]
     return "\n".join(lines)
-
-
-def write_section(path: Path, section: str) -> None:
-    """Replace this benchmark's section in RESULTS.md (or append it), leaving others' intact."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n\n"
-    start = text.find(SECTION + "\n")
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section + (text[end + 1 :] if end >= 0 else "")
-    path.write_text(text, encoding="utf-8")
 
 
 def features(rows: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -269,7 +259,7 @@ def main() -> None:
     section = markdown(results, command.strip(), (before, os.getloadavg()[0]))
     print(section)
     if args.results:
-        write_section(args.results, section)
+        write_section(args.results, SECTION, section)
 
 
 if __name__ == "__main__":

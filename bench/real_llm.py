@@ -50,6 +50,8 @@ from coach.settings import get_settings
 from scripts import local_llm
 
 SPEC = "openai:local"
+from results_md import write_section  # noqa: E402
+
 SECTION = "## Real model"
 DATA = Path(
     os.environ.get(
@@ -312,18 +314,6 @@ def interview_table(turns: list[Turn]) -> list[str]:
     ]
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace this benchmark's section in RESULTS.md (or append it), leaving others' intact."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    start = text.find(SECTION + "\n")
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section + (text[end + 1 :] if end >= 0 else "")
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--model", choices=sorted(local_llm.MODELS), default="1.5b")
@@ -353,7 +343,7 @@ def main() -> None:
     section = markdown(turns, graded, args.beetle, args.budget_min * 60, command, startup)
     print(section)
     if args.results:
-        write_section(args.results, section)
+        write_section(args.results, SECTION, section)
 
 
 if __name__ == "__main__":

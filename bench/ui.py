@@ -31,6 +31,8 @@ import httpx
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from results_md import write_section  # noqa: E402
+
 from coach.events import Event  # noqa: E402
 from coach.ui.app import build_app, ensure_index, launch_kwargs, warm  # noqa: E402
 from coach.ui.live import LiveSessions  # noqa: E402
@@ -199,18 +201,6 @@ def section(starts: list[tuple[float, float]], measured: dict[str, list[float]])
     return "\n".join(lines)
 
 
-def write_section(path: Path, text: str) -> None:
-    """Replace this benchmark's section in RESULTS.md (or append it), leaving others' intact."""
-    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n\n"
-    start = current.find(SECTION + "\n")
-    if start < 0:
-        current = current.rstrip("\n") + "\n\n" + text
-    else:
-        end = current.find("\n## ", start + len(SECTION))
-        current = current[:start] + text + (current[end + 1 :] if end >= 0 else "")
-    path.write_text(current, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--starts", type=int, default=3, help="cold starts to time")
@@ -221,7 +211,7 @@ def main() -> None:
     text = section(starts, turns(ANSWERS))
     print(text)
     if args.results:
-        write_section(args.results, text)
+        write_section(args.results, SECTION, text)
 
 
 if __name__ == "__main__":
