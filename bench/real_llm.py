@@ -173,7 +173,7 @@ class Graded:
     llm: float
     points: float  # 0-10 from the model's per-key-point statuses alone, by weight
     calls: int
-    fallback: bool
+    fallback: str | None  # the notice of a grade that fell back to offline
     seconds: float
 
 
@@ -210,7 +210,7 @@ def grade_beetle(rows: list[dict], budget: float) -> list[Graded]:
                 llm=judged.score,
                 points=point_score(judged),
                 calls=counter.calls - calls,
-                fallback=judged.fallback_notice is not None,
+                fallback=judged.fallback_notice,
                 seconds=time.perf_counter() - started,
             )
         )
@@ -274,12 +274,15 @@ def markdown(
             f"| Pearson r, the model's key-point statuses alone (diagnostic) | {r_points:.3f} |",
             f"| structured-output validity (first reply usable, no repair) | "
             f"{len(first_try)}/{len(graded)} = {len(first_try) / len(graded):.0%} |",
-            f"| grades that fell back to offline | {sum(g.fallback for g in graded)}/"
+            f"| grades that fell back to offline | {sum(bool(g.fallback) for g in graded)}/"
             f"{len(graded)} |",
             f"| LLM calls per graded answer | {statistics.mean(g.calls for g in graded):.2f} |",
             f"| LLM grading latency p50 / p95 | {percentile([g.seconds for g in graded], 50):.1f}"
             f" s / {percentile([g.seconds for g in graded], 95):.1f} s |",
         ]
+    reasons = sorted({g.fallback for g in graded if g.fallback})
+    if reasons:
+        lines += ["", "Fallbacks: " + "; ".join(f"`{r}`" for r in reasons) + "."]
     return "\n".join(lines) + "\n"
 
 
