@@ -158,6 +158,17 @@ def truncated_reply(exc: BaseException) -> str | None:
     return (choices[0].message.content or "") if choices else ""
 
 
+def spec_of(llm: BaseChatModel) -> str | None:
+    """The backend spec a chat model from `make_chat_model` was made for, or None.
+
+    Callers handed a model rather than a spec (the grader, batch grading with `--llm`) need it
+    to describe a failure: the spec in settings may be "none" while the model is in use.
+    """
+    provider = {"ChatOpenAI": "openai", "ChatOllama": "ollama"}.get(type(llm).__name__)
+    model = getattr(llm, "model_name", None) or getattr(llm, "model", None)
+    return f"{provider}:{model}" if provider and isinstance(model, str) and model else None
+
+
 def describe_failure(exc: BaseException, spec: str | None = None) -> LLMUnavailable | None:
     """A one-line LLMUnavailable for a provider or transport failure; None for anything else.
 

@@ -68,7 +68,7 @@ def grade_with_llm(
 ) -> Grade:
     """The model's judgment combined with the offline grade; on any backend failure or an
     unreadable reply, the offline grade with a fallback notice."""
-    from coach.llm import describe_failure
+    from coach.llm import describe_failure, spec_of
 
     model = model_label(llm)
     try:
@@ -76,7 +76,7 @@ def grade_with_llm(
     except JudgmentError as exc:
         return _fallback(offline, f"llm:{model} returned no usable judgment ({exc})")
     except Exception as exc:
-        failure = describe_failure(exc)
+        failure = describe_failure(exc, spec_of(llm))
         if failure is None:
             raise
         log.warning("LLM grading failed: %s", failure)

@@ -10,12 +10,15 @@ from typing import Any, cast
 
 import httpx
 import openai
+import pytest
 from langchain_core.runnables import Runnable, RunnableLambda
 from openai.types.chat import ChatCompletion
 
 from coach.grading import grade
-from coach.llm import is_bad_output, truncated_reply
+from coach.llm import is_bad_output, make_chat_model, truncated_reply
 from coach.retry import RetryPolicy, RetryTransport
+from coach.settings import get_settings
+from scripts import local_llm
 from tests.conftest import FakeChatModel
 from tests.grading.conftest import judgment
 
@@ -86,3 +89,14 @@ def test_a_judgment_cut_off_at_the_token_limit_is_repaired() -> None:
     assert result.fallback_notice is None and result.grader == "llm:CutOffStructured"
     repair = str(model.sent[0][-1].content)
     assert "could not be used" in repair  # the repair request names what was wrong
+
+
+def test_a_dead_server_is_named_in_the_graders_notice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seen when the server died under the bench: with COACH_LLM unset (`coach grade --llm`),
+    the notice said 'LLM backend none unavailable: cannot reach ?'."""
+    monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{local_llm.free_port()}/v1")
+    monkeypatch.setenv("COACH_LLM_RETRIES", "0")
+    get_settings.cache_clear()
+    result = grade("ru-quiz-029", "Recall is TP / (TP + FN).", llm=make_chat_model("openai:local"))
+    notice = result.fallback_notice or ""
+    assert notice.startswith("LLM backend openai:local unavailable: cannot reach http://127.0.0.1:")
