@@ -332,6 +332,7 @@ def main() -> None:
     server = local_llm.start(args.model, max_tokens=400)
     startup = time.perf_counter() - started
     os.environ["OPENAI_BASE_URL"] = server.base_url
+    os.environ["COACH_LLM"] = SPEC
     os.environ.setdefault("COACH_LLM_TIMEOUT", "600")
     # Sessions go to a scratch dir, not the user's history.
     os.environ["COACH_DATA_DIR"] = tempfile.mkdtemp(prefix="coach-bench-")
