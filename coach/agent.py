@@ -381,14 +381,14 @@ def open_interviewer(
     spec = llm if llm is not None else state.config.llm
     state.config.llm = spec
     interview = Interview(state, store=store)
-    found = check(spec)
-    if found is None:
+    backend, found = parse_spec(spec), check(spec)
+    if backend is None or found is None:
         state.backend = "offline"
         return interview
     if not found.usable:
         why = (
             found.error
-            or f"model '{spec.partition(':')[2]}' is not among the models the "
+            or f"model '{backend.model}' is not among the models the "
             f"server lists ({', '.join(found.models[:8])})"
         )
         interview.notice(

@@ -1,4 +1,5 @@
-"""LLM backends: one spelling ("none" | "ollama:<model>" | "openai:<model>") to a chat model.
+"""LLM backends: one spelling ("none" | "ollama:<model>" | "openai:<model>", each optionally
+followed by "@<base URL>") to a chat model.
 
 Retries live in the HTTP transport (coach.retry), so both providers share one policy; the
 SDKs' own retries are off. `describe_failure` turns whatever a provider raised into a one-line
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 Provider = Literal["ollama", "openai"]
 PROVIDERS: tuple[Provider, ...] = ("ollama", "openai")
-SPEC_HELP = "none, ollama:<model> or openai:<model>"
+SPEC_HELP = "none, ollama:<model> or openai:<model>, optionally followed by @<base URL>"
 OFFLINE_SPELLINGS = {"", "none", "off", "offline"}
 # Servers and clients word an overflowing prompt differently; these cover OpenAI, llama.cpp,
 # vLLM and Ollama.
@@ -55,17 +56,42 @@ def parse_spec(spec: str | None = None, settings: Settings | None = None) -> Bac
     text = (settings.llm if spec is None else spec).strip()
     if text.lower() in OFFLINE_SPELLINGS:
         return None
-    provider, sep, model = text.partition(":")
-    if not sep or provider not in PROVIDERS or not model.strip():
+    provider, sep, rest = text.partition(":")
+    model, url = _split_url(rest)
+    if not sep or provider not in PROVIDERS or not model:
         raise InputError("llm", text, SPEC_HELP)
+    kind: Provider = "ollama" if provider == "ollama" else "openai"
+    return Backend(kind, model, _with_scheme(url) if url else default_base_url(kind, settings))
+
+
+def default_base_url(provider: Provider, settings: Settings | None = None) -> str:
+    """The server settings give the provider (OLLAMA_HOST / OPENAI_BASE_URL)."""
+    settings = settings or get_settings()
     if provider == "ollama":
-        return Backend("ollama", model.strip(), _with_scheme(settings.ollama_host))
-    base = settings.openai_base_url or "https://api.openai.com/v1"
-    return Backend("openai", model.strip(), base.rstrip("/"))
+        return _with_scheme(settings.ollama_host)
+    return (settings.openai_base_url or "https://api.openai.com/v1").rstrip("/")
+
+
+def _split_url(rest: str) -> tuple[str, str | None]:
+    # Model names never hold "@"; what follows the last one is the server ("host:port" or a URL).
+    model, at, url = rest.rpartition("@")
+    if at and url.strip():
+        return model.strip(), url.strip()
+    return rest.strip(), None
+
+
+def api_key(backend: Backend, settings: Settings) -> str | None:
+    """The configured OpenAI key, for the configured server only: a base URL typed into a spec
+    (the UI's server field) points anywhere, and must not receive the operator's key."""
+    if backend.provider != "openai" or not settings.openai_api_key:
+        return None
+    if backend.base_url != default_base_url("openai", settings):
+        return None
+    return settings.openai_api_key.get_secret_value()
 
 
 def _with_scheme(host: str) -> str:
-    # OLLAMA_HOST is often written bare ("127.0.0.1:11434"), as the ollama CLI accepts.
+    # OLLAMA_HOST and servers typed into a spec are often written bare ("127.0.0.1:11434").
     host = host.strip().rstrip("/")
     return host if "://" in host else f"http://{host}"
 
@@ -105,7 +131,7 @@ def _openai(backend: Backend, settings: Settings) -> BaseChatModel:
 
     timeout = httpx.Timeout(settings.llm_timeout, connect=min(10.0, settings.llm_timeout))
     # Local servers (llama.cpp, vLLM, LM Studio) take any key; the client insists on one.
-    key = settings.openai_api_key or SecretStr("not-needed")
+    key = SecretStr(api_key(backend, settings) or "not-needed")
     return ChatOpenAI(
         model=backend.model,
         base_url=backend.base_url,
@@ -166,7 +192,10 @@ def spec_of(llm: BaseChatModel) -> str | None:
     """
     provider = {"ChatOpenAI": "openai", "ChatOllama": "ollama"}.get(type(llm).__name__)
     model = getattr(llm, "model_name", None) or getattr(llm, "model", None)
-    return f"{provider}:{model}" if provider and isinstance(model, str) and model else None
+    url = getattr(llm, "openai_api_base", None) or getattr(llm, "base_url", None)
+    if not (provider and isinstance(model, str) and model):
+        return None
+    return f"{provider}:{model}@{url}" if isinstance(url, str) and url else f"{provider}:{model}"
 
 
 def describe_failure(exc: BaseException, spec: str | None = None) -> LLMUnavailable | None:
@@ -271,9 +300,8 @@ def check(spec: str | None = None, *, timeout: float | None = None) -> BackendCh
     if backend is None:
         return None
     path = "/api/tags" if backend.provider == "ollama" else "/models"
-    headers = {}
-    if backend.provider == "openai" and settings.openai_api_key:
-        headers["Authorization"] = f"Bearer {settings.openai_api_key.get_secret_value()}"
+    key = api_key(backend, settings)
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
     found = BackendCheck(backend=backend.label, base_url=backend.base_url, reachable=False)
     try:
         with httpx.Client(

@@ -8,14 +8,13 @@ import typer
 
 from coach.cli.output import emit_json
 from coach.errors import InputError
+from coach.llm import SPEC_HELP
 
 
 def grade(
     files: list[Path] = typer.Argument(..., help="Answer files: .jsonl, .json, .csv or .md."),
     out: Path = typer.Option(..., "--out", help="Folder for results and reports."),
-    llm: str = typer.Option(
-        None, "--llm", help="none, ollama:<model> or openai:<model> (default: COACH_LLM)."
-    ),
+    llm: str = typer.Option(None, "--llm", help=f"{SPEC_HELP} (default: COACH_LLM)."),
     offline: bool = typer.Option(False, "--offline", help="Grade without any LLM."),
     concurrency: int = typer.Option(
         2,

@@ -27,6 +27,7 @@ from coach.events import (
 )
 from coach.interview.language import check as check_lang
 from coach.interview.models import InterviewConfig
+from coach.llm import SPEC_HELP
 from coach.settings import get_settings
 
 if TYPE_CHECKING:
@@ -46,9 +47,7 @@ def interview(
     lang: str | None = typer.Option(
         None, "--lang", help="en | ru | zh | fa; default: detected from your first answer."
     ),
-    llm: str | None = typer.Option(
-        None, "--llm", help="none | ollama:<model> | openai:<model> (default: COACH_LLM)."
-    ),
+    llm: str | None = typer.Option(None, "--llm", help=f"{SPEC_HELP} (default: COACH_LLM)."),
     questions: int | None = typer.Option(
         None,
         "--questions",

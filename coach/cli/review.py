@@ -10,6 +10,7 @@ from coach.cli.interview import run, script_inputs
 from coach.corpus.models import Topic
 from coach.interview.language import check as check_lang
 from coach.interview.models import InterviewConfig
+from coach.llm import SPEC_HELP
 from coach.session import TOPIC_PREFIX, SessionStore
 from coach.settings import get_settings
 
@@ -20,7 +21,7 @@ app = typer.Typer(invoke_without_command=True, help="Review what is due (spaced 
 def review(
     questions: int = typer.Option(5, "--questions", min=1, max=100, help="At most this many."),
     lang: str | None = typer.Option(None, "--lang", help="en | ru | zh | fa."),
-    llm: str | None = typer.Option(None, "--llm", help="none | ollama:<model> | openai:<model>."),
+    llm: str | None = typer.Option(None, "--llm", help=f"{SPEC_HELP}."),
     script: Path | None = typer.Option(
         None,
         "--script",

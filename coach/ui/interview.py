@@ -25,7 +25,7 @@ from coach.corpus.topics import TOPIC_LABELS
 from coach.errors import CoachError, InputError
 from coach.events import Event
 from coach.interview.models import InterviewConfig
-from coach.llm import parse_spec
+from coach.llm import default_base_url, parse_spec
 from coach.settings import get_settings
 from coach.ui.banner import banner
 from coach.ui.live import Live, LiveSessions
@@ -65,18 +65,28 @@ class InterviewTab:
         return [self.chatbot, self.status, self.plot, self.session, self.saved]
 
 
-def backend_spec(backend: str, model: str) -> str:
+def backend_spec(backend: str, model: str, url: str = "") -> str:
+    """The spec for the form's backend; a server other than the configured one rides along."""
     if backend == "none":
         return "none"
     if not model.strip():
         raise InputError("model", model, f"a model name served by {backend}")
+    server = url.strip().rstrip("/")
+    if server and server != _base_url(backend).rstrip("/"):
+        return f"{backend}:{model.strip()}@{server}"
     return f"{backend}:{model.strip()}"
 
 
 def make_config(
-    topic: str, difficulty: str, lang: str, questions: float, backend: str, model: str
+    topic: str,
+    difficulty: str,
+    lang: str,
+    questions: float,
+    backend: str,
+    model: str,
+    url: str = "",
 ) -> InterviewConfig:
-    spec = backend_spec(backend, model)
+    spec = backend_spec(backend, model, url)
     parse_spec(spec)  # an unknown provider or a blank model is an InputError here, not later
     return InterviewConfig(
         topic=Topic(topic) if topic else None,
@@ -234,9 +244,10 @@ def _settings_rows() -> tuple[Any, ...]:
             min_width=140,
         )
         url = gr.Textbox(
-            value=_base_url(backend.provider if backend else "none"),
-            label="Server (set by OLLAMA_HOST / OPENAI_BASE_URL)",
-            interactive=False,
+            value=backend.base_url if backend else "",
+            label="Server URL",
+            info="Only the configured server is sent the API key.",
+            elem_id="coach-server",
             visible=backend is not None,
             min_width=200,
         )
@@ -245,11 +256,10 @@ def _settings_rows() -> tuple[Any, ...]:
 
 
 def _base_url(provider: str) -> str:
-    settings = get_settings()
     if provider == "ollama":
-        return settings.ollama_host
+        return default_base_url("ollama")
     if provider == "openai":
-        return settings.openai_base_url or "https://api.openai.com/v1"
+        return default_base_url("openai")
     return ""
 
 
@@ -262,9 +272,9 @@ def _on_backend(provider: str) -> tuple[Any, ...]:
     )
 
 
-def _check_backend(provider: str, model: str) -> str:
+def _check_backend(provider: str, model: str, url: str) -> str:
     try:
-        return banner(backend_spec(provider, model))
+        return banner(backend_spec(provider, model, url))
     except CoachError as exc:
         return f"⚠ {exc}"
 
@@ -323,10 +333,16 @@ def build(sessions: LiveSessions, banner_box: Any) -> InterviewTab:
     ui = InterviewTab(tab, chatbot, status, plot, session, saved)
 
     def on_start(
-        topic_: str, difficulty_: str, lang_: str, questions_: float, provider_: str, model_: str
+        topic_: str,
+        difficulty_: str,
+        lang_: str,
+        questions_: float,
+        provider_: str,
+        model_: str,
+        url_: str,
     ) -> Iterator[tuple[Any, ...]]:
         try:
-            config = make_config(topic_, difficulty_, lang_, questions_, provider_, model_)
+            config = make_config(topic_, difficulty_, lang_, questions_, provider_, model_, url_)
         except CoachError as exc:
             view = ChatView()
             view.assistant(f"⚠ {exc}")
@@ -347,7 +363,7 @@ def build(sessions: LiveSessions, banner_box: Any) -> InterviewTab:
     def on_option(session_id: str | None, evt: gr.SelectData) -> Iterator[tuple[Any, ...]]:
         yield from turn_stream(sessions, session_id, str(evt.value))
 
-    settings_inputs = [topic, difficulty, lang, questions, provider, model]
+    settings_inputs = [topic, difficulty, lang, questions, provider, model, url]
     start.click(on_start, settings_inputs, ui.chat_outputs, api_name="start")
     # Fold the settings away once an interview runs: the chat needs the room on a phone.
     start.click(lambda: gr.Accordion(open=False), None, settings_box, api_visibility="private")
@@ -365,5 +381,5 @@ def build(sessions: LiveSessions, banner_box: Any) -> InterviewTab:
         lambda sid, f: export(sessions, sid, f), [session, fmt], report, api_name="export"
     )
     provider.change(_on_backend, provider, [model, url, check], api_visibility="private")
-    check.click(_check_backend, [provider, model], banner_box, api_visibility="private")
+    check.click(_check_backend, [provider, model, url], banner_box, api_visibility="private")
     return ui

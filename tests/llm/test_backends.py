@@ -10,7 +10,13 @@ from langchain_core.messages import HumanMessage
 from pydantic import BaseModel
 
 from coach.errors import InputError, LLMUnavailable
-from coach.llm import describe_failure, is_context_overflow, make_chat_model, parse_spec
+from coach.llm import (
+    check,
+    describe_failure,
+    is_context_overflow,
+    make_chat_model,
+    parse_spec,
+)
 from coach.settings import get_settings
 from tests.servers.base import Reply
 from tests.servers.ollama import OllamaServer
@@ -47,6 +53,41 @@ def test_bare_ollama_host_gets_a_scheme(monkeypatch: pytest.MonkeyPatch) -> None
     get_settings.cache_clear()
     backend = parse_spec("ollama:m")
     assert backend is not None and backend.base_url == "http://10.0.0.5:11434"
+
+
+def test_a_spec_may_name_its_server() -> None:
+    backend = parse_spec("ollama:qwen2.5:1.5b@10.0.0.7:11434")
+    assert backend is not None
+    assert (backend.model, backend.base_url) == ("qwen2.5:1.5b", "http://10.0.0.7:11434")
+    backend = parse_spec("openai:qwen@http://127.0.0.1:8080/v1/")
+    assert backend is not None
+    assert (backend.model, backend.base_url) == ("qwen", "http://127.0.0.1:8080/v1")
+    with pytest.raises(InputError):
+        parse_spec("openai:@http://127.0.0.1:8080/v1")
+
+
+def test_the_key_goes_only_to_the_configured_server(
+    openai_server: OpenAIServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = "sk-configured-0123456789abcdef"
+    monkeypatch.setenv("OPENAI_API_KEY", secret)
+    get_settings.cache_clear()
+    other = OpenAIServer().start()
+    try:
+        for server in (openai_server, other):
+            server.push(Reply.say("hello"))
+        spec = f"openai:test-model@{other.base_url}"
+        for model in (make_chat_model("openai:test-model"), make_chat_model(spec)):
+            assert model is not None and model.invoke("hi").content == "hello"
+        assert openai_server.requests[-1].headers["authorization"] == f"Bearer {secret}"
+        assert secret not in other.requests[-1].headers.get("authorization", "")
+        assert other.chat_requests[-1]["model"] == "test-model"
+        found = check(spec)
+        assert found is not None and found.base_url == other.base_url
+        assert other.requests[-1].path.endswith("/models")
+        assert "authorization" not in other.requests[-1].headers
+    finally:
+        other.stop()
 
 
 def test_none_is_offline() -> None:

@@ -41,7 +41,7 @@ def texts(messages: list[dict[str, Any]]) -> list[str]:
 
 
 def start(c: Client, lang: str = "en", questions: int = 2, topic: str = "") -> Any:
-    return c.predict(topic, "", lang, questions, "none", "", api_name="/start")
+    return c.predict(topic, "", lang, questions, "none", "", "", api_name="/start")
 
 
 def test_an_offline_interview_runs_from_start_to_summary(app: RunningApp, tmp_path: Path) -> None:
@@ -96,7 +96,7 @@ def test_answering_before_start_asks_to_start(app: RunningApp, tmp_path: Path) -
 
 def test_a_blank_model_name_is_a_message_not_an_error(app: RunningApp, tmp_path: Path) -> None:
     c = client(app, tmp_path)
-    messages, *_ = c.predict("", "", "en", 2, "ollama", " ", api_name="/start")
+    messages, *_ = c.predict("", "", "en", 2, "ollama", " ", "", api_name="/start")
     assert texts(messages)[0].startswith("⚠ invalid model")
 
 

@@ -88,7 +88,7 @@ def test_tool_calls_llm_grades_then_an_outage_falls_back_offline(
     llm_app: RunningApp, model: ScriptedModel, tmp_path: Path
 ) -> None:
     c = Client(llm_app.url, verbose=False, analytics_enabled=False, download_files=tmp_path)
-    messages, *_ = c.predict("", "", "en", 3, "openai", "test-model", api_name="/start")
+    messages, *_ = c.predict("", "", "en", 3, "openai", "test-model", "", api_name="/start")
     assert texts(messages)[0].startswith("**Question 1/3**")
 
     job = c.submit("It keeps the keys and values of earlier tokens.", api_name="/answer")
@@ -115,3 +115,20 @@ def test_tool_calls_llm_grades_then_an_outage_falls_back_offline(
     everything = json.dumps(messages) + llm_app.log_text()
     assert SECRET not in everything
     assert "Traceback" not in json.dumps(messages)
+
+
+def test_a_server_typed_in_the_form_is_used_without_the_key(
+    llm_app: RunningApp, tmp_path: Path
+) -> None:
+    other = OpenAIServer(fallback=ScriptedModel())
+    other.start()
+    try:
+        c = Client(llm_app.url, verbose=False, analytics_enabled=False, download_files=tmp_path)
+        c.predict("", "", "en", 2, "openai", "test-model", other.base_url, api_name="/start")
+        _, messages, *_ = c.predict("It caches keys and values.", api_name="/answer")
+        assert REPLY in texts(messages)
+        sent = other.chat_requests
+        assert sent and all(body["model"] == "test-model" for body in sent)
+        assert all(SECRET not in r.headers.get("authorization", "") for r in other.requests)
+    finally:
+        other.stop()
