@@ -3,6 +3,8 @@
     python bench/grading.py                 # measure train and unseen-questions, print markdown
     python bench/grading.py --results bench/RESULTS.md   # ... and write the "Grading" section
     python bench/grading.py --fit           # refit the calibration on the train split only
+    python bench/grading.py --embedders e5-small,minilm --results bench/RESULTS.md
+                                            # which embedder grades best (refitted per embedder)
 
 Quality: Pearson / Spearman of the 0-10 score against the label mapped to correct 1,
 partially_correct_incomplete 0.5, everything else 0; macro-F1 of the 3-way verdict, SemEval-2013
@@ -52,6 +54,7 @@ LATENCY_SAMPLE = 100
 from results_md import write_section  # noqa: E402
 
 SECTION = "## Grading"
+EMBEDDERS_SECTION = "## Grading: embedders"
 
 
 def load(split: str) -> list[dict]:
@@ -134,10 +137,12 @@ def markdown(results: list[dict], command: str, load: tuple[float, float]) -> st
     return "\n".join(lines)
 
 
-def features(rows: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def features(
+    rows: list[dict], embedder: str | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(sem, lex, length) per answer, the best key point's cosine and lex, and the relevance."""
-    warm([r["answer"] for r in rows])
-    cache = vectors.cache()
+    warm([r["answer"] for r in rows], embedder)
+    cache = vectors.cache(embedder)
     x, point, other = [], [], []
     for r in rows:
         graded = rubric.build(r["question"], r["references"][0], retrieve=False)
@@ -149,16 +154,61 @@ def features(rows: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.array(x), np.array(point), np.array(other)
 
 
+def targets(rows: list[dict]) -> np.ndarray:
+    return np.array([TARGET.get(r["label"], 0.0) for r in rows])
+
+
+def sigmoid_fit(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Weights (one per column of x, then the bias) of sigmoid(x @ w + b) fitted to y."""
+
+    def residuals(w: np.ndarray) -> np.ndarray:
+        return 1 / (1 + np.exp(-(x @ w[:-1] + w[-1]))) - y
+
+    return least_squares(residuals, x0=np.array([5.0, 1.0, 1.0, -5.0])).x
+
+
+def compare_embedders(specs: list[str]) -> list[dict]:
+    """Per embedder: Pearson of its cosine alone and of the grader's three features with the
+    calibration refitted on train for that embedder (so none is judged by e5's numbers)."""
+    train, unseen = load("train"), load("unseen-questions")
+    found = []
+    for spec in specs:
+        x_train, x_unseen = features(train, spec)[0], features(unseen, spec)[0]
+        w = sigmoid_fit(x_train, targets(train))
+        row = {"embedder": spec}
+        for name, x, rows in (("train", x_train, train), ("unseen", x_unseen, unseen)):
+            y = targets(rows)
+            row[f"cos_{name}"] = float(pearsonr(x[:, 0], y)[0])
+            row[f"fit_{name}"] = float(pearsonr(1 / (1 + np.exp(-(x @ w[:-1] + w[-1]))), y)[0])
+        found.append(row)
+    return found
+
+
+def embedders_markdown(rows: list[dict], command: str) -> str:
+    lines = [
+        EMBEDDERS_SECTION,
+        "",
+        "Which embedder serves the offline grader: Pearson with the Beetle labels of the "
+        "answer's semantic similarity alone (sem), and of the calibrated score with the "
+        "calibration refitted on `train` for each embedder. Command: "
+        f"`{command}`",
+        "",
+        "| embedder | sem, train | sem, unseen | calibrated, train | calibrated, unseen |",
+        "|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['embedder']} | {r['cos_train']:.3f} | {r['cos_unseen']:.3f} "
+            f"| {r['fit_train']:.3f} | {r['fit_unseen']:.3f} |"
+        )
+    return "\n".join([*lines, ""])
+
+
 def fit() -> Calibration:
     """Fit the calibration on Beetle train only; print it for calibration.py."""
     rows = load("train")
     x, point, other = features(rows)
-    y = np.array([TARGET.get(r["label"], 0.0) for r in rows])
-
-    def residuals(w: np.ndarray) -> np.ndarray:
-        return 1 / (1 + np.exp(-(x @ w[:3] + w[3]))) - y
-
-    w = least_squares(residuals, x0=np.array([5.0, 1.0, 1.0, -5.0])).x
+    w = sigmoid_fit(x, targets(rows))
     # Moment matching, not regression: an estimate from the cosine alone must keep the spread
     # of real word overlap, or every cross-lingual answer would be pulled to the middle.
     slope = point[:, 1].std() / point[:, 0].std()
@@ -249,13 +299,20 @@ def main() -> None:
     parser.add_argument("--fit", action="store_true", help="refit the calibration on train")
     parser.add_argument("--results", type=Path, help="write the Grading section to this file")
     parser.add_argument("--splits", default="train,unseen-questions")
+    parser.add_argument("--embedders", help="compare these embedders (comma-separated)")
     args = parser.parse_args()
+    command = "python bench/grading.py " + " ".join(sys.argv[1:])
     if args.fit:
         print(repr(fit()))
         return
+    if args.embedders:
+        section = embedders_markdown(compare_embedders(args.embedders.split(",")), command)
+        print(section)
+        if args.results:
+            write_section(args.results, EMBEDDERS_SECTION, section)
+        return
     before = os.getloadavg()[0]
     results = [evaluate(split) for split in args.splits.split(",")]
-    command = "python bench/grading.py " + " ".join(sys.argv[1:])
     section = markdown(results, command.strip(), (before, os.getloadavg()[0]))
     print(section)
     if args.results:

@@ -97,7 +97,7 @@ def _truncate(answer: str) -> tuple[str, bool]:
     return answer[:limit], True
 
 
-def warm(answers: list[str]) -> None:
+def warm(answers: list[str], embedder: str | None = None) -> None:
     """Embed many answers (and their sentences) in a few batched calls before grading them
     one by one: the batch grader's way to reach its throughput."""
     limit = get_settings().max_answer_chars
@@ -106,4 +106,4 @@ def warm(answers: list[str]) -> None:
         text = injection.blank(answer[:limit])[0]
         texts.append(text.strip())
         texts.extend(s.text for s in sentences(text))
-    vectors.cache().warm([t for t in texts if t])
+    vectors.cache(embedder).warm([t for t in texts if t])
