@@ -28,9 +28,9 @@ HOW_TO_CONNECT = """\
 *Ollama* in the interview settings with model `qwen2.5:3b`. The server address comes from
 `OLLAMA_HOST` (default `http://127.0.0.1:11434`).
 
-**OpenAI-compatible endpoint** (OpenAI, vLLM, llama.cpp server, LM Studio, OpenRouter): start
-the app with `OPENAI_BASE_URL=<url>` (and `OPENAI_API_KEY=<key>` if the server needs one), then
-pick *OpenAI-compatible* and type the model name.
+**OpenAI-compatible endpoint** (OpenAI, vLLM, llama.cpp server, LM Studio, OpenRouter): pick
+*OpenAI-compatible*, type the model name and the server's URL. A server that needs a key: start
+the app with `OPENAI_BASE_URL=<url>` and `OPENAI_API_KEY=<key>` (the key goes to that URL only).
 
 To make a backend the default for every interview: `COACH_LLM=ollama:qwen2.5:3b python app.py`
 (or `openai:<model>`). `coach doctor` prints the same checks in a terminal. If a backend fails
