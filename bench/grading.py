@@ -201,7 +201,8 @@ def embedders_markdown(rows: list[dict], command: str) -> str:
             f"| {r['embedder']} | {r['cos_train']:.3f} | {r['cos_unseen']:.3f} "
             f"| {r['fit_train']:.3f} | {r['fit_unseen']:.3f} |"
         )
-    return "\n".join([*lines, ""])
+    best = max(rows, key=lambda r: r["fit_unseen"])["embedder"]
+    return "\n".join([*lines, "", f"Best on the unseen questions: {best}.", ""])
 
 
 def fit() -> Calibration:
