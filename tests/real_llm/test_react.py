@@ -31,11 +31,15 @@ def test_text_react_without_native_tools(
     gguf_server: local_llm.Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     point_at(gguf_server, monkeypatch)
+    # The spec names its server (as the UI's Server URL field does); the variable points at a
+    # closed port, so only the spec's URL can reach the model.
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
     monkeypatch.setenv("COACH_LLM_TOOL_MODE", "react")
     # The agent's text protocol is under test; the LLM grader has its own (and costs minutes).
     monkeypatch.setenv("COACH_LLM_GRADING", "false")
     get_settings.cache_clear()
-    config = InterviewConfig(questions=1, lang="en", llm=SPEC, follow_ups=0, review=QUESTIONS[:1])
+    spec = f"{SPEC}@{gguf_server.base_url}"
+    config = InterviewConfig(questions=1, lang="en", llm=spec, follow_ups=0, review=QUESTIONS[:1])
     interviewer = open_interviewer(config)
     assert isinstance(interviewer, AgentInterviewer)
     list(interviewer.start())
