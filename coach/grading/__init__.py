@@ -38,13 +38,16 @@ def grade(
     llm: BaseChatModel | None = None,
     lang: str | None = None,
     retrieve: bool = True,
+    asked: str | None = None,
 ) -> Grade:
     """Grade `answer` to `question` (a bank Question, a bank id, or free question text).
 
-    A `reference` (and optional `key_points`) replaces the bank's key: teacher mode.
-    `retrieve=False` skips corpus retrieval (evidence and the no-reference fallback).
+    A `reference` (and optional `key_points`) replaces the bank's key: teacher mode. Without
+    one, `key_points` narrow a bank question's key, and `asked` is the text actually asked
+    (a follow-up on that question). `retrieve=False` skips corpus retrieval (evidence and the
+    no-reference fallback).
     """
-    graded = rubric.build(question, reference, key_points, retrieve=retrieve)
+    graded = rubric.build(question, reference, key_points, retrieve=retrieve, asked=asked)
     text, truncated = _truncate(answer)
     blanked, injected = injection.blank(text)
     cache = vectors.cache()

@@ -59,17 +59,40 @@ def build(
     key_points: list[KeyPoint] | None = None,
     *,
     retrieve: bool = True,
+    asked: str | None = None,
 ) -> Rubric:
-    """The rubric for one answer; a teacher's reference overrides the bank's."""
+    """The rubric for one answer; a teacher's reference overrides the bank's.
+
+    With a bank question and no reference, `key_points` narrow the key's points (a follow-up's
+    probed points, a teacher's rubric) while its reference and sources still stand behind
+    them; `asked` is the text actually asked about that question (a follow-up's)."""
     if isinstance(question, str):
         question = _bank_question(question) or question
     if isinstance(question, str):
-        return _teacher(question, reference, key_points, retrieve=retrieve)
-    if reference and reference.strip():
+        rubric = _teacher(question, reference, key_points, retrieve=retrieve)
+    elif reference and reference.strip():
         rubric = _teacher(question.text, reference, key_points, retrieve=False)
-        return rubric.model_copy(update=_question_fields(question))
-    corpus = str(get_settings().corpus_dir)
-    return _from_bank(question.model_dump_json(), corpus, retrieve).model_copy(deep=True)
+        rubric = rubric.model_copy(update=_question_fields(question))
+    else:
+        corpus = str(get_settings().corpus_dir)
+        rubric = _from_bank(question.model_dump_json(), corpus, retrieve).model_copy(deep=True)
+        if key_points:
+            rubric.points, rubric.authored_points = list(key_points), True
+    if asked:
+        # A follow-up asks about some points in its own words: the bank's English rendering,
+        # its number and its options belong to the parent question, not to what was asked.
+        rubric = rubric.model_copy(
+            update={
+                "question": asked,
+                "question_en": None,
+                "kind": Kind.OPEN,
+                "numeric": None,
+                "correct_option": None,
+                "options": [],
+                "options_en": [],
+            }
+        )
+    return rubric
 
 
 def _bank_question(text: str) -> Question | None:

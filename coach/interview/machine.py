@@ -219,20 +219,15 @@ class Interview:
             return None
         if turn.grade is not None:
             return turn.grade
-        if turn.follow_up_of is not None:
-            entry = self.entry(turn)
-            result = grade(
-                turn.text,
-                turn.answer,
-                entry.reference_en if entry else None,
-                key_points=turn.probe_points or None,
-                llm=self.grader_llm,
-                lang=self.state.lang,
-            )
-        else:
-            result = grade(
-                self.question(turn), turn.answer, llm=self.grader_llm, lang=self.state.lang
-            )
+        # A follow-up is graded on the points it probes, against its parent question's key.
+        result = grade(
+            self.question(turn),
+            turn.answer,
+            key_points=turn.probe_points or None,
+            asked=turn.text if turn.follow_up_of is not None else None,
+            llm=self.grader_llm,
+            lang=self.state.lang,
+        )
         turn.grade = result
         self.emit(GradeReady(turn=turn.index, question_id=turn.question_id, grade=result))
         self._complete(turn)

@@ -104,6 +104,22 @@ def test_teacher_reference_without_key_points() -> None:
     assert result.score > 5
 
 
+def test_a_follow_up_is_graded_on_its_points_against_the_parent_key() -> None:
+    parent = grade(NUMERIC, "84 GB.", retrieve=False)
+    probed = [p for p in parent.key_points if p.text.startswith("Momentum")]
+    asked = "A follow-up: what does the momentum buffer add?"
+    points = [KeyPoint(text=p.text, weight=1.0) for p in probed]
+    answer = "Momentum keeps one more value per parameter, another 28 GB."
+    good = grade(NUMERIC, answer, key_points=points, asked=asked)
+    assert good.reference_source == "key"
+    assert [p.text for p in good.key_points] == [p.text for p in probed]
+    assert good.evidence and all(e.citation != "teacher reference" for e in good.evidence)
+    # The parent's 84 GB is not what the follow-up asked for.
+    assert good.numeric_check is None and good.score >= 6
+    copied = grade(NUMERIC, asked, key_points=points, asked=asked, retrieve=False)
+    assert "copied_question" in copied.insights.flags
+
+
 KV_ANSWERS = {
     "en": "The KV cache stores the keys and values of previous tokens so they are not recomputed; "
     "each step computes Q, K and V only for the new token. It costs memory that grows linearly "

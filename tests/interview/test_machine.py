@@ -242,9 +242,10 @@ def test_partial_answer_gets_a_follow_up_on_the_missed_points(
     assert abs(sum(p.weight for p in probe.probe_points) - 1) < 1e-9
     followed = list(interview.respond("Gradients take another 28 GB and momentum 28 GB."))
     assert of_type(followed, "grade")[0].question_id == f"{NUMERIC}#f1"
-    # The follow-up is graded against the missed points, with the parent's reference.
+    # The follow-up is graded against the missed points, with the parent's key behind them.
     question, kw = graded[-1]
-    assert question == probe.text and kw["key_points"] == probe.probe_points
+    assert getattr(question, "id", None) == NUMERIC
+    assert kw["asked"] == probe.text and kw["key_points"] == probe.probe_points
     # One follow-up per question (follow_ups=1): then the interview moves on.
     assert not of_type(followed, "question")[0].follow_up
 
