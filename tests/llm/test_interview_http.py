@@ -18,6 +18,7 @@ from coach.session import SessionStore
 from coach.settings import get_settings
 from tests.interview.conftest import NUMERIC, OPEN, of_type, types
 from tests.servers.base import Reply, ScriptedServer
+from tests.servers.openai import OpenAIServer
 
 MEMORY_ARGS = {
     "params": "7B",
@@ -97,6 +98,26 @@ def test_full_interview(backend: tuple[str, ScriptedServer]) -> None:
     sent = server.chat_requests
     assert all(r.get("stream", True) for r in sent)
     assert {t["function"]["name"] for t in sent[0]["tools"]} >= {"grade_answer", "memory"}
+
+
+def test_a_server_rejecting_null_content_still_gets_the_interview(
+    openai_server: OpenAIServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COACH_LLM_GRADING", "false")
+    get_settings.cache_clear()
+    openai_server.rejects_null_content = True
+    openai_server.fallback = interviewer_model
+    interviewer, _ = start("openai:test-model")
+    first = list(interviewer.respond("84 GB: weights, gradients and momentum, 28 GB each."))
+    assert [e.name for e in of_type(first, "tool_call")][:2] == ["grade_answer", "memory"]
+    assert not of_type(first, "notice") and not interviewer.offline
+    replayed = [
+        m
+        for body in openai_server.chat_requests
+        for m in body["messages"]
+        if m["role"] == "assistant"
+    ]
+    assert replayed and all(isinstance(m["content"], str) for m in replayed)
 
 
 def test_server_down_at_start(backend: tuple[str, ScriptedServer]) -> None:

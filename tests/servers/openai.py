@@ -11,6 +11,10 @@ from tests.servers.base import Reply, ScriptedServer
 
 
 class OpenAIServer(ScriptedServer):
+    # llama-cpp-python's server answers HTTP 500 to an assistant turn that calls tools with
+    # `content: null`; set this to behave the same.
+    rejects_null_content = False
+
     @property
     def base_url(self) -> str:
         return f"{self.url}/v1"
@@ -36,6 +40,11 @@ class OpenAIServer(ScriptedServer):
             return Reply(status=401, error="Incorrect API key provided.")
         if body.get("model") not in self.models:
             return Reply(status=404, error=f"The model `{body.get('model')}` does not exist")
+        if self.rejects_null_content and any(
+            m.get("role") == "assistant" and m.get("content") is None
+            for m in body.get("messages", [])
+        ):
+            return Reply(status=500, error="Expected 'content' to be a string")
         return None
 
     def _key_ok(self, headers: dict[str, str]) -> bool:
