@@ -246,7 +246,6 @@ def _settings_rows() -> tuple[Any, ...]:
         url = gr.Textbox(
             value=backend.base_url if backend else "",
             label="Server URL",
-            info="Only the configured server is sent the API key.",
             elem_id="coach-server",
             visible=backend is not None,
             min_width=200,
