@@ -164,7 +164,9 @@ def sigmoid_fit(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     def residuals(w: np.ndarray) -> np.ndarray:
         return 1 / (1 + np.exp(-(x @ w[:-1] + w[-1]))) - y
 
-    return least_squares(residuals, x0=np.array([5.0, 1.0, 1.0, -5.0])).x
+    # Start with the first column (similarity) weighted highest, as every fit so far ended.
+    start = np.r_[5.0, np.ones(x.shape[1] - 1), -5.0]
+    return least_squares(residuals, x0=start).x
 
 
 def compare_embedders(specs: list[str]) -> list[dict]:
