@@ -39,13 +39,13 @@ from scipy.stats import pearsonr
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from coach.agent import AgentInterviewer
-from coach.events import Event
+from coach.agent.interviewer import AgentInterviewer
 from coach.grading import Grade, grade
+from coach.interview.events import Event
 from coach.interview.machine import Interview, new_state
 from coach.interview.models import InterviewConfig
-from coach.llm import make_chat_model
-from coach.session import SessionStore
+from coach.llm.backends import make_chat_model
+from coach.sessions.store import SessionStore
 from coach.settings import get_settings
 from scripts import local_llm
 

@@ -63,19 +63,19 @@ def rank_of(hits: list[Any], target: str) -> int | None:
 
 def run_one(spec: str) -> dict[str, Any]:
     """Build, evaluate and time one embedder inside this process."""
-    from coach import embeddings, index, retrieval
     from coach.corpus import key
+    from coach.search import embedders, hybrid, store
     from coach.settings import get_settings
 
     settings = get_settings()
     started = time.perf_counter()
-    embedder = embeddings.get_embedder(spec)
+    embedder = embedders.get_embedder(spec)
     load_seconds = time.perf_counter() - started
     index_dir = Path(tempfile.mkdtemp(prefix="bench-index-"))
     cpu0, wall0 = time.process_time(), time.perf_counter()
-    manifest = index.build(embedder, index_dir=index_dir, reuse=False)
+    manifest = store.build(embedder, index_dir=index_dir, reuse=False)
     build = {"wall_s": time.perf_counter() - wall0, "cpu_s": time.process_time() - cpu0}
-    retriever = retrieval.Retriever(index.load(embedder, index_dir=index_dir), embedder)
+    retriever = hybrid.Retriever(store.load(embedder, index_dir=index_dir), embedder)
     sets = query_sets()
     results: dict[str, dict[str, Any]] = {}
     latencies: list[float] = []
@@ -126,7 +126,7 @@ COLD_COMMANDS = {
     "retrieval only": [
         "{python}",
         "-c",
-        f"from coach.retrieval import search; print(search({COLD_QUERY!r})[0])",
+        f"from coach.search.hybrid import search; print(search({COLD_QUERY!r})[0])",
     ],
 }
 

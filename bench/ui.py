@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO))
 
 from results_md import write_section  # noqa: E402
 
-from coach.events import Event  # noqa: E402
+from coach.interview.events import Event  # noqa: E402
 from coach.ui.app import build_app, ensure_index, launch_kwargs, warm  # noqa: E402
 from coach.ui.live import LiveSessions  # noqa: E402
 

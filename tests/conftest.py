@@ -171,11 +171,11 @@ import hashlib  # noqa: E402
 import numpy as np  # noqa: E402
 import yaml  # noqa: E402
 
-from coach import embeddings, retrieval  # noqa: E402
 from coach.corpus import bank as bank_store  # noqa: E402
 from coach.corpus import key as key_store  # noqa: E402
 from coach.corpus.models import Kind, Passage, Question, Topic  # noqa: E402
-from coach.lexical import tokenize  # noqa: E402
+from coach.search import embedders, hybrid  # noqa: E402
+from coach.search.bm25 import tokenize  # noqa: E402
 
 
 class FakeEmbedder:
@@ -203,7 +203,7 @@ class FakeEmbedder:
             for token in tokenize(text):
                 bucket = int(hashlib.sha1(token.encode()).hexdigest()[:8], 16)
                 row[bucket % self.dim] += 1.0
-        return embeddings.normalize(rows)
+        return embedders.normalize(rows)
 
 
 @pytest.fixture
@@ -212,10 +212,10 @@ def fake_embedder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[F
     monkeypatch.setenv("COACH_INDEX_DIR", str(tmp_path / "index"))
     get_settings.cache_clear()
     fake = FakeEmbedder()
-    monkeypatch.setattr(embeddings, "get_embedder", lambda spec=None: fake)
-    retrieval.reset()
+    monkeypatch.setattr(embedders, "get_embedder", lambda spec=None: fake)
+    hybrid.reset()
     yield fake
-    retrieval.reset()
+    hybrid.reset()
 
 
 MINI_QUESTIONS = [

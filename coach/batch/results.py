@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from coach.grading.models import Grade, PointStatus
-from coach.report import ReportItem, to_html, to_markdown
+from coach.reports.render import ReportItem, to_html, to_markdown
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""`coach calc`: the calculators from the command line (thin adapters over coach.tools)."""
+"""`coach calc`: the calculators from the command line (thin adapters over coach.calculators)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from typing import Any
 import typer
 from typer.core import TyperCommand
 
+from coach.calculators import ask as asking
+from coach.calculators.gpus import CATALOG
+from coach.calculators.registry import run
+from coach.calculators.result import CalcResult, format_text
 from coach.cli.output import emit_json
-from coach.tools import ask as asking
-from coach.tools.gpus import CATALOG
-from coach.tools.registry import run
-from coach.tools.result import CalcResult, format_text
 
 
 class MultiValueCommand(TyperCommand):

@@ -46,7 +46,7 @@ def check(
     json_output: bool = typer.Option(False, "--json", help="Print problems as JSON."),
 ) -> None:
     """Validate the answer key against the bank; exits 1 when anything is wrong."""
-    from coach.tools.registry import run as run_calculator
+    from coach.calculators.registry import run as run_calculator
 
     corpus_dir = get_settings().corpus_dir
     entries = key.load(corpus_dir)

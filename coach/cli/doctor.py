@@ -9,7 +9,7 @@ import typer
 from coach.cli.output import emit_json
 
 if TYPE_CHECKING:
-    from coach.doctor import Report
+    from coach.cli.diagnosis import Report
 
 app = typer.Typer(invoke_without_command=True, help="Check the setup: backend, embedder, index.")
 
@@ -24,7 +24,7 @@ def doctor(
 ) -> None:
     """Report settings, the LLM backend (reachable, models, tool calling), the embedder and
     the index; exits 1 when something needed does not work."""
-    from coach.doctor import diagnose
+    from coach.cli.diagnosis import diagnose
 
     report = diagnose(llm, probe_tools=not no_probe)
     if json_output:

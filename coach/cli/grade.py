@@ -8,7 +8,7 @@ import typer
 
 from coach.cli.output import emit_json
 from coach.errors import InputError
-from coach.llm import SPEC_HELP
+from coach.llm.backends import SPEC_HELP
 
 
 def grade(
@@ -27,7 +27,7 @@ def grade(
     a rerun skips graded ids), results.csv, report.md and report.html. Malformed rows are
     reported with file and line and skipped."""
     from coach.batch.run import run
-    from coach.llm import make_chat_model
+    from coach.llm.backends import make_chat_model
 
     if offline and llm not in (None, "none"):
         raise InputError("--llm", llm, "leave it out with --offline")

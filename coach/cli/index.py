@@ -20,9 +20,9 @@ def build(
     """Chunk the corpus and answer key, embed the chunks and write the index atomically."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from coach import embeddings, index, retrieval
+    from coach.search import embedders, hybrid, store
 
-    model = embeddings.get_embedder(embedder)
+    model = embedders.get_embedder(embedder)
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
@@ -31,18 +31,18 @@ def build(
         transient=json_output,
     ) as bar:
         task = bar.add_task(f"embedding with {model.id}", total=None)
-        manifest = index.build(
+        manifest = store.build(
             model,
             reuse=not fresh,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
-    retrieval.reset()
+    hybrid.reset()
     if json_output:
         emit_json(manifest.model_dump(mode="json"))
         return
     typer.echo(
         f"indexed {manifest.chunks} chunks ({manifest.dim}-d, {manifest.embedder}) "
-        f"in {manifest.build_seconds:.1f} s at {index.index_path(model)}"
+        f"in {manifest.build_seconds:.1f} s at {store.index_path(model)}"
     )
 
 
@@ -52,9 +52,9 @@ def info(
     json_output: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """The manifest of the built index, with its path and whether it is usable."""
-    from coach import embeddings, index
+    from coach.search import embedders, store
 
-    data = index.info(embeddings.get_embedder(embedder))
+    data = store.info(embedders.get_embedder(embedder))
     if json_output:
         emit_json(data)
         return

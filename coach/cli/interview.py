@@ -13,7 +13,7 @@ import typer
 from coach.corpus.key import Difficulty
 from coach.corpus.models import Topic
 from coach.errors import InputError
-from coach.events import (
+from coach.interview.events import (
     AgentMessage,
     Event,
     GradeReady,
@@ -27,11 +27,11 @@ from coach.events import (
 )
 from coach.interview.language import check as check_lang
 from coach.interview.models import InterviewConfig
-from coach.llm import SPEC_HELP
+from coach.llm.backends import SPEC_HELP
 from coach.settings import get_settings
 
 if TYPE_CHECKING:
-    from coach.agent import Interviewer
+    from coach.agent.interviewer import Interviewer
 
 app = typer.Typer(invoke_without_command=True, help="A mock interview in the terminal.")
 
@@ -67,7 +67,7 @@ def interview(
 ) -> None:
     """Run a mock interview: answer each question, or type hint / skip / explain / harder /
     easier / "ask me about RLHF" / a numeric question / stop. Every turn is saved."""
-    from coach.agent import open_interviewer
+    from coach.agent.interviewer import open_interviewer
 
     settings = get_settings()
     config = None

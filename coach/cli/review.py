@@ -10,8 +10,8 @@ from coach.cli.interview import run, script_inputs
 from coach.corpus.models import Topic
 from coach.interview.language import check as check_lang
 from coach.interview.models import InterviewConfig
-from coach.llm import SPEC_HELP
-from coach.session import TOPIC_PREFIX, SessionStore
+from coach.llm.backends import SPEC_HELP
+from coach.sessions.store import TOPIC_PREFIX, SessionStore
 from coach.settings import get_settings
 
 app = typer.Typer(invoke_without_command=True, help="Review what is due (spaced repetition).")
@@ -33,7 +33,7 @@ def review(
 ) -> None:
     """Ask the questions due for review (those you missed come back soonest); when none is
     due but a weak topic is, ask new questions on that topic."""
-    from coach.agent import open_interviewer
+    from coach.agent.interviewer import open_interviewer
 
     store, settings = SessionStore(), get_settings()
     due = store.due(limit=questions)

@@ -12,7 +12,7 @@ from coach.cli.output import emit_json
 TABLE_CHARS = 400
 
 if TYPE_CHECKING:
-    from coach.retrieval import Hit
+    from coach.search.hybrid import Hit
 
 
 def search(
@@ -26,9 +26,9 @@ def search(
 ) -> None:
     """Find questions and passages by meaning and by terms; an English query finds Russian
     and Persian questions."""
-    from coach import retrieval
+    from coach.search import hybrid
 
-    hits = retrieval.search(query, k, topic=topic, lang=lang, source=source, kind=kind)
+    hits = hybrid.search(query, k, topic=topic, lang=lang, source=source, kind=kind)
     if json_output:
         emit_json(
             [

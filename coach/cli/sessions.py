@@ -17,7 +17,7 @@ def list_sessions(
     json_output: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Sessions, most recently updated first."""
-    from coach.session import SessionStore
+    from coach.sessions.store import SessionStore
 
     sessions = SessionStore().list(limit)
     if json_output:
@@ -40,7 +40,7 @@ def show(
     json_output: bool = typer.Option(False, "--json", help="Print the whole state as JSON."),
 ) -> None:
     """Every turn of a session: question, answer, score."""
-    from coach.session import SessionStore
+    from coach.sessions.store import SessionStore
 
     state = SessionStore().load(session_id)
     if json_output:
@@ -75,7 +75,7 @@ def export(
     out: Path | None = typer.Option(None, "--out", help="Write here instead of stdout."),
 ) -> None:
     """The session as a Markdown or HTML report (the batch-grading report format)."""
-    from coach.session import SessionStore, export_report
+    from coach.sessions.store import SessionStore, export_report
 
     text = export_report(SessionStore().load(session_id), fmt)
     if out is None:

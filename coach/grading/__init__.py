@@ -71,7 +71,7 @@ def grade_with_llm(
 ) -> Grade:
     """The model's judgment combined with the offline grade; on any backend failure or an
     unreadable reply, the offline grade with a fallback notice."""
-    from coach.llm import describe_failure, spec_of
+    from coach.llm.failures import describe_failure, spec_of
 
     model = model_label(llm)
     try:

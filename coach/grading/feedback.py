@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from coach import prompts
 from coach.corpus.models import LANGS
 from coach.grading.models import Grade, PointStatus
 from coach.grading.rubric import Rubric
+from coach.llm import prompts
 
 REFERENCE_CHARS = 500
 

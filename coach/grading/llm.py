@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from coach import prompts
 from coach.grading.rubric import Rubric
+from coach.llm import prompts
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -116,7 +116,7 @@ def _first_try(llm: BaseChatModel, sent: list[BaseMessage]) -> tuple[Judgment | 
     try:
         out: dict[str, Any] = structured.invoke(sent)  # type: ignore[assignment]
     except Exception as exc:
-        from coach.llm import truncated_reply
+        from coach.llm.failures import truncated_reply
 
         # A judgment cut off at the token limit is a broken reply to repair, not a dead backend.
         partial = truncated_reply(exc)

@@ -119,7 +119,7 @@ def convert(quantity: Quantity, expected_unit: str) -> float | None:
 
 def expected(numeric: NumericAnswer) -> tuple[float, str, list[str]]:
     """The calculator's value for the key's structured call, its unit and the arithmetic."""
-    from coach.tools import registry
+    from coach.calculators import registry
 
     call = numeric.calculator
     try:

@@ -225,10 +225,10 @@ def _answer_evidence(question: Question) -> Evidence:
 
 def _retrieved(query: str, exclude: str | None) -> list[Evidence]:
     """Top corpus hits for the question; an unbuilt index means no retrieved evidence."""
-    from coach import retrieval
+    from coach.search import hybrid
 
     try:
-        hits = retrieval.get_retriever(rebuild=False).search(query, RETRIEVED_K + 2)
+        hits = hybrid.get_retriever(rebuild=False).search(query, RETRIEVED_K + 2)
     except CoachError as exc:
         log.info("no retrieved evidence: %s", exc)
         return []

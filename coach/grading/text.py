@@ -93,7 +93,7 @@ def stem(word: str) -> str:
 
 @lru_cache(maxsize=2)
 def _stemmer(language: str) -> Any:
-    # PyStemmer (libstemmer in C, Snowball's own algorithms), as coach.lexical uses: faster
+    # PyStemmer (libstemmer in C, Snowball's own algorithms), as coach.search.bm25 uses: faster
     # than nltk's pure-Python Snowball and keeps nltk out of the grader's import.
     return Stemmer.Stemmer(language)
 

@@ -12,8 +12,8 @@ from collections import OrderedDict
 
 import numpy as np
 
-from coach import embeddings
-from coach.embeddings import Embedder
+from coach.search import embedders
+from coach.search.embedders import Embedder
 
 MAX_ITEMS = 20_000
 BATCH = 64
@@ -61,7 +61,7 @@ _caches_lock = threading.Lock()
 def cache(spec: str | None = None) -> VectorCache:
     """The process-wide cache for the embedder `spec` (default: settings.embedder)."""
     # Through the module, so a test can swap the embedder for every user at once.
-    embedder = embeddings.get_embedder(spec)
+    embedder = embedders.get_embedder(spec)
     with _caches_lock:
         found = _caches.get(embedder.id)
         if found is None:

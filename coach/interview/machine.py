@@ -18,7 +18,10 @@ from coach.corpus.key import KeyEntry
 from coach.corpus.models import Question
 from coach.corpus.topics import TOPIC_LABELS
 from coach.errors import CoachError
-from coach.events import (
+from coach.grading import grade
+from coach.grading.models import Grade
+from coach.interview import followups, hints, language, selection
+from coach.interview.events import (
     AgentMessage,
     Event,
     GradeReady,
@@ -29,9 +32,6 @@ from coach.events import (
     ToolCalled,
     ToolResult,
 )
-from coach.grading import grade
-from coach.grading.models import Grade
-from coach.interview import followups, hints, language, selection
 from coach.interview.messages import say
 from coach.interview.models import InterviewConfig, InterviewState, Turn, now
 from coach.interview.steering import Intent, IntentKind, asks, parse
@@ -41,7 +41,7 @@ from coach.settings import get_settings
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
-    from coach.session import SessionStore
+    from coach.sessions.store import SessionStore
 
 MAX_HINTS = 3
 
@@ -321,8 +321,8 @@ class Interview:
     def calculate(self, text: str) -> bool:
         """Answer a typed numeric question with the calculators; False if it is not one
         (then the text is the candidate's answer after all)."""
-        from coach.tools import ask
-        from coach.tools.result import format_text
+        from coach.calculators import ask
+        from coach.calculators.result import format_text
 
         result = ask.answer(text)
         if result.status == "unsupported":
@@ -338,10 +338,10 @@ class Interview:
 
     def search_questions(self, phrase: str) -> list[str]:
         """Bank question ids about a free-text phrase, best first (hybrid, cross-lingual)."""
-        from coach import retrieval
+        from coach.search import hybrid
 
         try:
-            hits = retrieval.search(phrase, k=10)
+            hits = hybrid.search(phrase, k=10)
         except CoachError as exc:
             self.notice("search_unavailable", str(exc), "warning")
             return []

@@ -1,7 +1,7 @@
 """The state of one interview: its settings, every turn, and where the flow stands.
 
 The whole state is one pydantic model, so a session row stores it as JSON and `--resume`
-restores it exactly; the turn table beside it (coach.session) is for queries and reports.
+restores it exactly; the turn table beside it (coach.sessions.store) is for queries and reports.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Requests are short and formulaic in every language ("skip", "пропусти", "跳过", "رد کن"), so
 anchored patterns over the whole message decide; anything that is not a request is an answer.
 A numeric question ("how much memory for a 13B model with AdamW in bf16?") is only a candidate
-for the calculators: if `coach.tools.ask` cannot parse it, it is an answer after all.
+for the calculators: if `coach.calculators.ask.reader` cannot parse it, it is an answer after all.
 """
 
 from __future__ import annotations

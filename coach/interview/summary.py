@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from coach.corpus.models import Topic
 from coach.corpus.topics import TOPIC_LABELS
-from coach.events import Summary, TopicScore
+from coach.interview.events import Summary, TopicScore
 from coach.interview.messages import say
 from coach.interview.models import InterviewState
 

@@ -63,11 +63,11 @@ def build_app(sessions: LiveSessions | None = None) -> gr.Blocks:
 
 def ensure_index() -> None:
     """Load the search index, building it first when it is missing or stale (first start)."""
-    from coach import embeddings, retrieval
-    from coach import index as index_store
+    from coach.search import embedders, hybrid
+    from coach.search import store as index_store
 
     settings = get_settings()
-    embedder = embeddings.get_embedder()
+    embedder = embedders.get_embedder()
     reason = index_store.problem(index_store.index_path(embedder), embedder, settings.corpus_dir)
     if reason:
         print(
@@ -75,7 +75,7 @@ def ensure_index() -> None:
             "(first start only; a few minutes on a laptop)…",
             flush=True,
         )
-    retrieval.get_retriever(rebuild=True)
+    hybrid.get_retriever(rebuild=True)
 
 
 def launch_kwargs(host: str | None = None, port: int | None = None) -> dict[str, Any]:
@@ -100,7 +100,7 @@ def launch_kwargs(host: str | None = None, port: int | None = None) -> dict[str,
 
 def warm() -> None:
     """Import the LLM agent stack now, while the page loads, not on the first Start."""
-    import coach.agent  # noqa: F401
+    import coach.agent.interviewer  # noqa: F401
 
 
 def serve(host: str | None = None, port: int | None = None, *, block: bool = True) -> gr.Blocks:

@@ -1,6 +1,6 @@
 """The status banner: which backend is in effect, what works offline, how to connect an LLM.
 
-Built from the checks `coach doctor` runs (`llm.check` for the backend, `index.info` for the
+Built from the checks `coach doctor` runs (`llm.check` for the backend, `store.info` for the
 index) without importing the doctor itself, which pulls in LangChain's agent stack and would
 slow the first page; never from raw settings, so no secret can reach the page.
 """
@@ -8,7 +8,8 @@ slow the first page; never from raw settings, so no secret can reach the page.
 from __future__ import annotations
 
 from coach.errors import CoachError
-from coach.llm import BackendCheck, check, scrub
+from coach.llm.check import BackendCheck, check
+from coach.llm.failures import scrub
 
 OFFLINE_LINE = (
     "**Offline mode — no LLM.** Interviews, grading, batch grading, the calculators and search "
@@ -55,10 +56,10 @@ def backend_line(report: BackendCheck | None) -> str:
 
 
 def index_line() -> str:
-    from coach import embeddings, index
+    from coach.search import embedders, store
 
     try:
-        info = index.info(embeddings.get_embedder())
+        info = store.info(embedders.get_embedder())
     except CoachError as exc:
         return f"⚠ Search index: {exc}"
     if info.get("problem"):

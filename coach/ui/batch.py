@@ -19,7 +19,7 @@ from coach.batch.inputs import SUFFIXES
 from coach.batch.results import CSV, REPORT_HTML, REPORT_MD, RESULTS, ResultLog
 from coach.batch.run import BatchSummary
 from coach.errors import CoachError
-from coach.report import ReportItem, summarize
+from coach.reports.render import ReportItem, summarize
 from coach.settings import get_settings
 from coach.ui.render import topic_label
 
@@ -95,7 +95,7 @@ def grade_files(
     files: list[str] | None, spec: str, progress: gr.Progress = gr.Progress(track_tqdm=True)
 ) -> tuple[Any, ...]:
     from coach.batch.run import run
-    from coach.llm import make_chat_model
+    from coach.llm.backends import make_chat_model
 
     if not files:
         raise gr.Error("Upload at least one answer file first.")

@@ -2,7 +2,7 @@
 verdicts, the arithmetic step by step) and the metric calculators (classification, BLEU / chrF /
 ROUGE, perplexity, and every other registry calculator with JSON arguments).
 
-All numbers come from `coach.tools.registry.run`; this module only turns form fields into its
+All numbers come from `coach.calculators.registry.run`; this module only turns form fields into its
 arguments and its CalcResult into tables.
 """
 
@@ -14,14 +14,14 @@ from typing import Any, get_args
 import gradio as gr
 import pandas as pd
 
+from coach.calculators.activations import Checkpointing
+from coach.calculators.architectures import PRESETS
+from coach.calculators.memory import Mode
+from coach.calculators.optimizers import Optimizer
+from coach.calculators.registry import CALCULATORS, DESCRIPTIONS, run
+from coach.calculators.result import CalcResult
+from coach.calculators.units import Precision, num
 from coach.errors import CoachError
-from coach.tools.activations import Checkpointing
-from coach.tools.architectures import PRESETS
-from coach.tools.memory import Mode
-from coach.tools.optimizers import Optimizer
-from coach.tools.registry import CALCULATORS, DESCRIPTIONS, run
-from coach.tools.result import CalcResult
-from coach.tools.units import Precision, num
 
 VERDICT_MARKS = {"fits": "✓ fits", "tight": "◐ tight", "does not fit": "✗ does not fit"}
 # Arguments that show each remaining calculator's shape; users edit them.

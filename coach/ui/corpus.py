@@ -6,10 +6,10 @@ from __future__ import annotations
 import gradio as gr
 import pandas as pd
 
-from coach import retrieval
 from coach.corpus.models import LANGS
 from coach.corpus.topics import TOPIC_LABELS
 from coach.errors import CoachError
+from coach.search import hybrid
 from coach.ui.interview import LANG_NAMES
 from coach.ui.render import topic_label
 
@@ -19,7 +19,7 @@ TEXT_CHARS = 400
 
 def search(query: str, topic: str, lang: str, k: float) -> tuple[str, pd.DataFrame]:
     try:
-        hits = retrieval.search(query, int(k), topic=topic or None, lang=lang or None)
+        hits = hybrid.search(query, int(k), topic=topic or None, lang=lang or None)
     except CoachError as exc:
         return f"⚠ {exc}", pd.DataFrame(columns=COLUMNS)
     rows = [
@@ -67,7 +67,7 @@ def build() -> None:
                 label="Language",
                 min_width=140,
             )
-            k = gr.Slider(1, retrieval.MAX_K, value=10, step=1, label="Results", min_width=160)
+            k = gr.Slider(1, hybrid.MAX_K, value=10, step=1, label="Results", min_width=160)
         note = gr.Markdown()
         results = gr.Dataframe(
             headers=COLUMNS, interactive=False, wrap=True, elem_id="coach-search-results"

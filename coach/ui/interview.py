@@ -23,9 +23,9 @@ from coach.corpus.key import Difficulty
 from coach.corpus.models import LANGS, Topic
 from coach.corpus.topics import TOPIC_LABELS
 from coach.errors import CoachError, InputError
-from coach.events import Event
+from coach.interview.events import Event
 from coach.interview.models import InterviewConfig
-from coach.llm import default_base_url, parse_spec
+from coach.llm.backends import default_base_url, parse_spec
 from coach.settings import get_settings
 from coach.ui.banner import banner
 from coach.ui.live import Live, LiveSessions
@@ -186,7 +186,7 @@ def resume(sessions: LiveSessions, saved: str | None) -> tuple[Any, ...]:
 
 def export(sessions: LiveSessions, session_id: str | None, fmt: str) -> str:
     """The session's report (Markdown or HTML) as a file to download."""
-    from coach.session import export_report
+    from coach.sessions.store import export_report
 
     if not session_id:
         raise gr.Error(NO_SESSION)

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from coach.interview.models import InterviewConfig
-from coach.session import SessionStore
+from coach.sessions.store import SessionStore
 from coach.ui.render import ChatView, transcript
 
 if TYPE_CHECKING:
-    from coach.agent import Interviewer
+    from coach.agent.interviewer import Interviewer
 
 CAPACITY = 256
 
@@ -56,7 +56,7 @@ class LiveSessions:
 
     def open(self, config: InterviewConfig) -> Live:
         """A new interview; its start events are not drawn yet (the caller streams them)."""
-        from coach.agent import open_interviewer
+        from coach.agent.interviewer import open_interviewer
 
         live = Live(open_interviewer(config, store=self.store), ChatView())
         self._remember(live)
@@ -69,7 +69,7 @@ class LiveSessions:
             if live is not None:
                 self._live.move_to_end(session_id)
                 return live
-        from coach.agent import open_interviewer
+        from coach.agent.interviewer import open_interviewer
 
         interviewer = open_interviewer(resume=session_id, store=self.store)
         live = Live(interviewer, transcript(interviewer.state))

@@ -13,7 +13,7 @@ from coach.corpus import bank
 from coach.corpus.models import Topic
 from coach.errors import CoachError
 from coach.interview.models import InterviewConfig
-from coach.session import TOPIC_PREFIX
+from coach.sessions.store import TOPIC_PREFIX
 from coach.settings import get_settings
 from coach.ui.interview import InterviewTab, chat_update, start_stream
 from coach.ui.live import LiveSessions

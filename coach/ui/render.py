@@ -15,7 +15,8 @@ from typing import Any
 
 from coach.corpus.models import Topic
 from coach.corpus.topics import TOPIC_LABELS
-from coach.events import (
+from coach.grading.models import Grade, PointStatus
+from coach.interview.events import (
     AgentMessage,
     Event,
     GradeReady,
@@ -27,11 +28,10 @@ from coach.events import (
     ToolCalled,
     ToolResult,
 )
-from coach.grading.models import Grade, PointStatus
 from coach.interview.messages import say
 from coach.interview.models import InterviewState
 from coach.interview.summary import summarise
-from coach.llm import scrub
+from coach.llm.failures import scrub
 from coach.settings import get_settings
 
 Message = dict[str, Any]

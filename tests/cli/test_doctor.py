@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from coach import doctor
+from coach.cli import diagnosis
 from coach.settings import get_settings
 from tests.cli.conftest import Run
 from tests.servers.base import Reply, ScriptedServer
@@ -17,9 +17,9 @@ from tests.servers.openai import OpenAIServer
 @pytest.fixture(autouse=True)
 def components_ok(monkeypatch: pytest.MonkeyPatch) -> None:
     # The embedder and index have their own tests; here only the backend varies.
-    ok = doctor.ComponentReport(ok=True, detail={"id": "e5", "dim": 384, "chunks": 1})
-    monkeypatch.setattr(doctor, "embedder_report", lambda: ok)
-    monkeypatch.setattr(doctor, "index_report", lambda: ok)
+    ok = diagnosis.ComponentReport(ok=True, detail={"id": "e5", "dim": 384, "chunks": 1})
+    monkeypatch.setattr(diagnosis, "embedder_report", lambda: ok)
+    monkeypatch.setattr(diagnosis, "index_report", lambda: ok)
 
 
 @pytest.fixture(params=["openai", "ollama"])

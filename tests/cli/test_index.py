@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from coach import index
+from coach.search import store
 from tests.conftest import FakeEmbedder
 
 
@@ -17,7 +17,7 @@ def test_build_then_info_prints_the_manifest(
     assert "indexed" in run.out and fake_embedder.id in run.out
     info = json.loads(coach("index", "info", "--json").out)
     assert info["embedder"] == fake_embedder.id and info["problem"] is None
-    assert info["path"] == str(index.index_path(fake_embedder))
+    assert info["path"] == str(store.index_path(fake_embedder))
     for field in ("dim", "corpus_hash", "chunking", "versions", "built_at", "kinds"):
         assert field in info
 

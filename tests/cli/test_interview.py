@@ -11,7 +11,7 @@ import pytest
 
 from coach.interview.machine import Interview, new_state
 from coach.interview.models import InterviewConfig
-from coach.session import SessionStore
+from coach.sessions.store import SessionStore
 from coach.settings import REPO_ROOT
 from tests.cli.conftest import Run
 from tests.llm.test_interview_http import interviewer_model

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from coach import index
+from coach.search import store
 from tests.conftest import FakeEmbedder
 
 FIELDS = {"rank", "score", "source", "question_id", "text", "text_en", "section"}
@@ -15,7 +15,7 @@ FIELDS = {"rank", "score", "source", "question_id", "text", "text_en", "section"
 
 @pytest.fixture
 def built(mini_corpus: Path, fake_embedder: FakeEmbedder) -> None:
-    index.build(fake_embedder)
+    store.build(fake_embedder)
 
 
 def test_json_prints_the_hit_list(built: None, coach) -> None:

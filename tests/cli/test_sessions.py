@@ -10,7 +10,7 @@ import pytest
 
 from coach.interview.machine import Interview, new_state
 from coach.interview.models import InterviewConfig
-from coach.session import SessionStore
+from coach.sessions.store import SessionStore
 from tests.cli.conftest import Run
 
 

@@ -13,7 +13,7 @@ from coach.grading.combine import lift
 from coach.grading.llm import messages
 from coach.grading.models import PointStatus, Verdict
 from coach.grading.rubric import build
-from coach.llm import make_chat_model
+from coach.llm.backends import make_chat_model
 from tests.conftest import FakeChatModel
 from tests.grading.conftest import judgment, sent_data
 from tests.servers.base import Reply

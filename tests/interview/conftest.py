@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from coach.events import Event
+from coach.interview.events import Event
 from coach.interview.machine import Interview, new_state
 from coach.interview.models import InterviewConfig
-from coach.session import SessionStore
+from coach.sessions.store import SessionStore
 
 # Questions with reviewed key entries, used to pin the order in tests (`review` asks them first).
 NUMERIC = "ru-quiz-001"  # 7B FP32 + Momentum = 84 GB

@@ -13,7 +13,7 @@ from coach.corpus.models import Topic
 from coach.grading.models import Grade, KeyPointResult, PointStatus, Verdict
 from coach.interview import selection
 from coach.interview.machine import Interview
-from coach.session import SessionStore
+from coach.sessions.store import SessionStore
 from coach.settings import get_settings
 from tests.interview.conftest import MCQ, NUMERIC, OPEN, of_type, types
 
@@ -135,14 +135,14 @@ def test_topic_request_steers_the_next_questions(make_interview: Build) -> None:
 def test_free_phrase_request_uses_search(
     make_interview: Build, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from coach import retrieval
+    from coach.search import hybrid
 
     seen: list[str] = []
 
-    def search(query: str, k: int = 5, **_: object) -> list[retrieval.Hit]:
+    def search(query: str, k: int = 5, **_: object) -> list[hybrid.Hit]:
         seen.append(query)
         return [
-            retrieval.Hit(
+            hybrid.Hit(
                 rank=1,
                 score=1.0,
                 chunk_id=f"{OPEN}#q",
@@ -157,7 +157,7 @@ def test_free_phrase_request_uses_search(
             )
         ]
 
-    monkeypatch.setattr(retrieval, "search", search)
+    monkeypatch.setattr(hybrid, "search", search)
     interview = make_interview(review=[NUMERIC])
     list(interview.start())
     asked = of_type(list(interview.respond("ask me about the Viterbi algorithm")), "question")

@@ -10,13 +10,9 @@ from langchain_core.messages import HumanMessage
 from pydantic import BaseModel
 
 from coach.errors import InputError, LLMUnavailable
-from coach.llm import (
-    check,
-    describe_failure,
-    is_context_overflow,
-    make_chat_model,
-    parse_spec,
-)
+from coach.llm.backends import make_chat_model, parse_spec
+from coach.llm.check import check
+from coach.llm.failures import describe_failure, is_context_overflow
 from coach.settings import get_settings
 from tests.servers.base import Reply
 from tests.servers.ollama import OllamaServer

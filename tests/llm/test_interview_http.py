@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from coach.agent import AgentInterviewer, Interviewer, open_interviewer
-from coach.events import Event
+from coach.agent.interviewer import AgentInterviewer, Interviewer, open_interviewer
+from coach.interview.events import Event
 from coach.interview.machine import Interview
 from coach.interview.models import InterviewConfig
-from coach.session import SessionStore
+from coach.sessions.store import SessionStore
 from coach.settings import get_settings
 from tests.interview.conftest import NUMERIC, OPEN, of_type, types
 from tests.servers.base import Reply, ScriptedServer

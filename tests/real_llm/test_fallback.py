@@ -8,10 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from coach.agent import AgentInterviewer, open_interviewer
-from coach.events import Event
+from coach.agent.interviewer import AgentInterviewer, open_interviewer
+from coach.interview.events import Event
 from coach.interview.models import InterviewConfig
-from coach.session import SessionStore
+from coach.sessions.store import SessionStore
 from coach.settings import get_settings
 from scripts import local_llm
 from tests.real_llm.conftest import SPEC, point_at, start_server

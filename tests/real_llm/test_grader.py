@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from coach.grading import grade
-from coach.llm import make_chat_model
+from coach.llm.backends import make_chat_model
 from scripts import local_llm
 
 # Minutes per test on a quiet 2-core machine; far more when it is shared.

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from coach.agent import AgentInterviewer, open_interviewer
-from coach.events import Event
+from coach.agent.interviewer import AgentInterviewer, open_interviewer
+from coach.interview.events import Event
 from coach.interview.models import InterviewConfig
-from coach.session import SessionStore
+from coach.sessions.store import SessionStore
 from scripts import local_llm
 from tests.real_llm.conftest import SPEC
 

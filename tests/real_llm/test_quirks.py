@@ -15,8 +15,9 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from openai.types.chat import ChatCompletion
 
 from coach.grading import grade
-from coach.llm import is_bad_output, make_chat_model, truncated_reply
-from coach.retry import RetryPolicy, RetryTransport
+from coach.llm.backends import make_chat_model
+from coach.llm.failures import is_bad_output, truncated_reply
+from coach.llm.transport import RetryPolicy, RetryTransport
 from coach.settings import get_settings
 from scripts import local_llm
 from tests.conftest import FakeChatModel

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from coach.agent import AgentInterviewer, open_interviewer
+from coach.agent.interviewer import AgentInterviewer, open_interviewer
 from coach.interview.models import InterviewConfig
-from coach.react import looks_like_protocol
+from coach.llm.text_calls import looks_like_protocol
 from coach.settings import get_settings
 from scripts import local_llm
 from tests.real_llm.conftest import SPEC, point_at, start_server

@@ -13,7 +13,7 @@ from gradio_client import Client, handle_file
 from coach.corpus.models import Kind, Topic
 from coach.interview.machine import Interview, new_state
 from coach.interview.models import InterviewConfig, Turn
-from coach.session import SessionStore
+from coach.sessions.store import SessionStore
 from tests.ui.conftest import INDEX_BUILD_TIMEOUT, REPO, RunningApp
 
 pytestmark = pytest.mark.timeout(INDEX_BUILD_TIMEOUT + 300)

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from coach.errors import CoachError
-from coach.llm import BackendCheck
+from coach.llm.check import BackendCheck
 from coach.settings import get_settings
 from coach.ui import app as ui_app
 from coach.ui.app import launch_kwargs

@@ -15,10 +15,10 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 
 from coach.interview.machine import Interview, new_state
 from coach.interview.models import InterviewConfig
-from coach.session import SessionStore
+from coach.sessions.store import SessionStore
 from tests.ui.conftest import INDEX_BUILD_TIMEOUT, REPO, RunningApp
 
-pytestmark = pytest.mark.timeout(INDEX_BUILD_TIMEOUT + 300)
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(INDEX_BUILD_TIMEOUT + 300)]
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 import pytest
 
 from coach.corpus.models import Kind, Topic
-from coach.events import (
+from coach.grading.models import Evidence, Grade, KeyPointResult, PointStatus, Verdict
+from coach.interview.events import (
     AgentMessage,
     Event,
     GradeReady,
@@ -20,7 +21,6 @@ from coach.events import (
     ToolResult,
     TopicScore,
 )
-from coach.grading.models import Evidence, Grade, KeyPointResult, PointStatus, Verdict
 from coach.interview.models import InterviewConfig, InterviewState, Turn
 from coach.settings import get_settings
 from coach.ui.render import THINKING, ChatView, score_card, topic_rows, transcript
