@@ -175,7 +175,7 @@ from coach.corpus import bank as bank_store  # noqa: E402
 from coach.corpus import key as key_store  # noqa: E402
 from coach.corpus.models import Kind, Passage, Question, Topic  # noqa: E402
 from coach.search import embedders, hybrid  # noqa: E402
-from coach.search.bm25 import tokenize  # noqa: E402
+from coach.text import content_terms  # noqa: E402
 
 
 class FakeEmbedder:
@@ -200,7 +200,7 @@ class FakeEmbedder:
     def _embed(self, texts: list[str]) -> np.ndarray:
         rows = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in zip(rows, texts, strict=True):
-            for token in tokenize(text):
+            for token in content_terms(text):
                 bucket = int(hashlib.sha1(token.encode()).hexdigest()[:8], 16)
                 row[bucket % self.dim] += 1.0
         return embedders.normalize(rows)

@@ -18,8 +18,8 @@ from coach.grading.combine import combine
 from coach.grading.llm import JudgmentError, judge, model_label
 from coach.grading.models import Grade, Verdict
 from coach.grading.offline import grade_offline
-from coach.grading.text import sentences
 from coach.settings import get_settings
+from coach.text import sentences
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from coach.grading.text import content_terms
+from coach.text import content_terms
 
 # Option letters as candidates write them: Latin, Russian (а б в г), Persian (الف ب ج د).
 _LETTERS = (

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from coach.grading.text import Span, sentences
+from coach.text import Span, sentences
 
 _PATTERNS = [
     # English

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from coach.grading.lexicon import NEGATIONS, STOPWORDS
+from coach.grading.cues import filler_ratio, repetition_ratio
 from coach.grading.models import Insights
 from coach.grading.rubric import Rubric
-from coach.grading.text import detect_lang, filler_ratio, repetition_ratio, stem, words
+from coach.text import detect_lang, stem, words
+from coach.text.lexicon import stopwords
 
 MAX_TERMS = 12
 FILLER_FLAG = 0.08
@@ -51,6 +52,6 @@ def _key_terms(rubric: Rubric, lang: str | None) -> dict[str, str]:
     terms: dict[str, str] = {}
     for phrase in same or [ph for ph in phrases if detect_lang(ph) == "en"]:
         for word in words(phrase):
-            if len(word) > 2 and word not in STOPWORDS and word not in NEGATIONS:
+            if len(word) > 2 and word not in stopwords():
                 terms.setdefault(stem(word), word)
     return terms

@@ -17,6 +17,7 @@ import numpy as np
 from coach.corpus.models import Kind
 from coach.grading import choices, feedback, numeric
 from coach.grading.calibration import CALIBRATION, Calibration
+from coach.grading.cues import negation_count
 from coach.grading.insights import insights
 from coach.grading.models import (
     OFFLINE,
@@ -29,8 +30,8 @@ from coach.grading.models import (
     Verdict,
 )
 from coach.grading.rubric import Rubric
-from coach.grading.text import Span, content_terms, detect_lang, negation_count, sentences, words
 from coach.grading.vectors import VectorCache
+from coach.text import Span, content_terms, detect_lang, sentences, words
 
 MAX_UNITS = 60
 MIN_EXPLANATION = 4  # content words beyond which a multiple-choice answer explains itself

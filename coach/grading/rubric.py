@@ -15,8 +15,8 @@ from coach.corpus.key import KeyEntry, KeyPoint, NumericAnswer
 from coach.corpus.models import Kind, Question
 from coach.errors import CoachError
 from coach.grading.models import Evidence
-from coach.grading.text import sentences, words
 from coach.settings import get_settings
+from coach.text import sentences, words
 
 log = logging.getLogger(__name__)
 

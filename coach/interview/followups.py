@@ -10,10 +10,10 @@ from __future__ import annotations
 from coach.corpus.key import KeyEntry, KeyPoint
 from coach.corpus.models import Kind
 from coach.grading.models import Grade
-from coach.interview.language import detect
 from coach.interview.messages import say
 from coach.interview.models import InterviewState, Turn
 from coach.interview.selection import words_of
+from coach.text import detect_lang
 
 # A partial answer is worth probing: good enough answers move on, and so do answers that
 # missed nearly everything (the reference teaches more than a probe there).
@@ -77,8 +77,8 @@ def _from_key(entry: KeyEntry | None, missed: list[KeyPoint]) -> str | None:
 
 def _phrasings(point: KeyPoint, lang: str) -> list[str]:
     """The point's alternative phrasings in `lang`, else in English."""
-    in_lang = [a for a in point.alt if detect(a) == lang]
-    return in_lang or [a for a in point.alt if detect(a) == "en"]
+    in_lang = [a for a in point.alt if detect_lang(a) == lang]
+    return in_lang or [a for a in point.alt if detect_lang(a) == "en"]
 
 
 def phrase(point: KeyPoint, lang: str) -> str:

@@ -37,6 +37,7 @@ from coach.interview.models import InterviewConfig, InterviewState, Turn, now
 from coach.interview.steering import Intent, IntentKind, asks, parse
 from coach.interview.summary import summarise
 from coach.settings import get_settings
+from coach.text import detect_lang
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -206,7 +207,7 @@ class Interview:
             text = text[:limit]
         turn.answer, turn.answered_at = text, now()
         if self.state.config.lang is None and not self.state.lang_detected:
-            detected = language.detect(text)
+            detected = detect_lang(text)
             if detected:
                 self.state.lang, self.state.lang_detected = detected, True
         self.save()

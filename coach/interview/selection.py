@@ -9,7 +9,6 @@ differ but a resumed one picks exactly what it would have.
 from __future__ import annotations
 
 import random
-import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -18,48 +17,10 @@ from coach.corpus.key import Difficulty, KeyEntry
 from coach.corpus.models import Question, Topic
 from coach.interview.language import speaks
 from coach.interview.models import LEVELS, InterviewState
+from coach.text import content_terms
 
 # Two questions whose English word sets overlap this much ask the same thing.
 NEAR_DUPLICATE = 0.6
-_WORD = re.compile(r"\w+", re.UNICODE)
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "to",
-        "in",
-        "on",
-        "for",
-        "and",
-        "or",
-        "is",
-        "are",
-        "be",
-        "what",
-        "how",
-        "why",
-        "which",
-        "does",
-        "do",
-        "with",
-        "as",
-        "by",
-        "it",
-        "its",
-        "this",
-        "that",
-        "from",
-        "at",
-        "can",
-        "you",
-        "your",
-        "we",
-        "between",
-        "when",
-    ]
-)
 
 
 @dataclass(frozen=True)
@@ -77,7 +38,7 @@ class Candidate:
 
 
 def words_of(text: str) -> frozenset[str]:
-    return frozenset(w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1)
+    return frozenset(content_terms(text))
 
 
 def near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:

@@ -1,17 +1,20 @@
-"""Small closed word lists the offline grader needs, per language (en / ru / zh / fa).
+"""Closed word lists per language (en / ru / zh / fa): function words and discourse cues.
 
-Only function words and discourse cues live here: the grader must carry no domain vocabulary,
-so that it grades a physics answer and a transformer answer with the same rules.
+No domain vocabulary lives here, so search and grading treat a physics answer and a
+transformer answer by the same rules. bm25s's English and Russian lists are added to ours
+(they are broader), lazily: importing bm25s costs ~0.4 s that grading-only callers skip.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 
 def _words(text: str) -> list[str]:
     return text.split()
 
 
-STOPWORDS: frozenset[str] = frozenset(
+_OURS: frozenset[str] = frozenset(
     _words("""
     a an the and or but if then than so as of in on at to from by for with without into onto over
     under about between through during before after above below up down out off again further once
@@ -34,7 +37,7 @@ STOPWORDS: frozenset[str] = frozenset(
     """)
     + _words("""
     و در به از که این را با است برای آن یک تا هم می بر شود شده کرد کند ها های ای یا اما اگر
-    نیز بین پس هر چه دو بود باشد دارد داشت خود ما او آنها وی همه روی کنند شد
+    نیز بین پس هر چه دو بود باشد دارد داشت خود ما او آنها وی همه روی کنند شد چیست کدام
     """)
     + list("的了是在和与或及而也就都这那个之其被把对于从以为")
 )
@@ -60,3 +63,18 @@ FILLERS: frozenset[str] = frozenset(
     خب یعنی واقعا اصلا مثلا
     """)
 )
+
+
+# Question words that open most of the bank's questions, missing from bm25s's Russian list.
+_QUESTION_WORDS = _words("такое какой какая какое какие каких зачем почему")
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Every word that carries no content, normalized as `coach.text.tokens.words` yields it."""
+    from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_RUSSIAN
+
+    from coach.text.tokens import normalize
+
+    listed = (*_OURS, *NEGATIONS, *_QUESTION_WORDS, *STOPWORDS_EN_PLUS, *STOPWORDS_RUSSIAN)
+    return frozenset(normalize(w) for w in listed)
