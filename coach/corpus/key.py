@@ -58,6 +58,9 @@ class KeyEntry(BaseModel):
     key_points: list[KeyPoint]
     misconceptions: list[str] = Field(default_factory=list)
     difficulty: Difficulty
+    # The question asks for a name, a number or one fact: a correct one-liner is a full answer,
+    # so the grade gives no credit for length (it does where the question asks to explain).
+    short_answer: bool = False
     follow_ups: list[str] = Field(default_factory=list)
     citations: list[str] = Field(default_factory=list)
     correct_option: int | None = None
