@@ -1,43 +1,53 @@
 """The offline grader's calibration: a handful of numbers fitted on human grades.
 
-Three evidence features of an answer, all in [0, 1] or close to it:
-  sem     how close its sentences come to the key points / reference (cosine, E5),
-  lex     the share of the key points' content words it uses,
-  length  its length against the key points' (or reference's) own, capped at 1,
-become the probability that a human would call it correct,
-  p = sigmoid(w_sem * sem + w_lex * lex + w_len * length + bias),
-and the score is 10 * p. Verdict thresholds cut that score into correct / partially correct /
-incorrect. The weights were fitted on the `train` split of the Beetle human-labelled answers
-(`python bench/grading.py --fit`); nothing in them names a topic, so they carry to other
-domains. Cosines depend on the embedder: other embedders get the same numbers with a notice.
+The score comes from the key points. Each point's credit in [0, 1] is the share of its own
+content words the answer uses (the best over its phrasings, question words left out), mapped
+linearly from `point_lex_floor` (no credit) to `point_lex_full` (full credit), and zero where the
+closest sentence's cosine to the point stays under `point_sim_floor` (the words occur, but not
+about this point). The weighted mean of the credits is the coverage; the score is
+
+    score = curve(coverage) + clip(holistic, -max_adjust, +max_adjust)
+
+where `curve` is a non-decreasing piecewise-linear map (isotonic regression on the dev set's
+`train` split: covering more never lowers the score) and `holistic` a linear term in the whole
+answer's similarity, its length and how much closer it comes to a misconception than to any
+key point (at most +-1 point). Fitted by `python bench/grading.py --fit` on the team's interview
+dev set (train split only); nothing in it names a topic. Cosines depend on the embedder: other
+embedders get the same numbers with a notice.
 """
 
 from __future__ import annotations
 
-import math
-
+import numpy as np
 from pydantic import BaseModel
 
 
 class Calibration(BaseModel):
+    point_lex_floor: float
+    point_lex_full: float
+    point_sim_floor: float
+    curve_x: list[float]  # coverage knots, increasing
+    curve_y: list[float]  # score at each knot, non-decreasing
     w_sem: float
-    w_lex: float
     w_len: float
+    w_margin: float
     bias: float
+    max_adjust: float
     # Score thresholds of the verdicts (0-10).
     correct_at: float
     partial_at: float
-    # A key point's own probability (its best sentence's cosine and word overlap, no length
-    # credit) that marks it covered / partly covered. Set by hand on the calibration suite's
-    # answers, not fitted: Beetle has one point per question.
-    point_covered_at: float
-    point_partly_at: float
+    # A point's credit that marks it covered / partly covered.
+    covered_at: float
+    partly_at: float
+    # An asserted misconception caps the score here; a sentence asserts one when it comes this
+    # much closer to it than to any key point.
+    misconception_cap: float
+    misconception_margin: float
     # An answer sharing no content word with question or key, whose cosine to them exceeds
     # what nonsense texts reach by less than this, is off topic.
     off_topic_margin: float
     # Where an answer's language has no phrasing of a key point, word overlap is impossible:
-    # lex is estimated from the cosine as lex_slope * (sim - lex_at_zero), clipped to [0, 1]
-    # (matched to the mean and spread of real overlap, so good answers are not pulled down).
+    # lex is estimated from the cosine as lex_slope * (sim - lex_at_zero), clipped to [0, 1].
     lex_slope: float
     lex_at_zero: float
     # How much lower the cosine of a text to an English one runs when the text is in this
@@ -46,9 +56,22 @@ class Calibration(BaseModel):
     embedder: str
     embedder_id: str  # prefix of the Embedder.id the numbers were fitted with
 
-    def probability(self, sem: float, lex: float, length: float) -> float:
-        z = self.w_sem * sem + self.w_lex * lex + self.w_len * length + self.bias
-        return 1 / (1 + math.exp(-z))
+    def credit(self, sim: float, lex: float | None) -> float:
+        """One key point's credit from its best sentence's cosine and its word share."""
+        if sim < self.point_sim_floor:
+            return 0.0
+        # A close paraphrase in other words earns what its cosine implies.
+        share = max(self.imputed_lex(sim), lex or 0.0)
+        span = self.point_lex_full - self.point_lex_floor
+        return min(1.0, max(0.0, (share - self.point_lex_floor) / span))
+
+    def adjustment(self, sem: float, length: float, margin: float) -> float:
+        z = self.w_sem * sem + self.w_len * length + self.w_margin * margin + self.bias
+        return min(self.max_adjust, max(-self.max_adjust, z))
+
+    def score(self, coverage: float, sem: float, length: float, margin: float) -> float:
+        base = float(np.interp(coverage, self.curve_x, self.curve_y))
+        return min(10.0, max(0.0, base + self.adjustment(sem, length, margin)))
 
     def imputed_lex(self, sim: float) -> float:
         return min(1.0, max(0.0, self.lex_slope * (sim - self.lex_at_zero)))
@@ -60,16 +83,25 @@ class Calibration(BaseModel):
         return max(self.cross_lingual_gap.get(lang, 0.0), self.cross_lingual_gap.get(other, 0.0))
 
 
-# Fitted by `python bench/grading.py --fit` (Beetle train split, 3,941 answers).
+# Fitted by `python bench/grading_dev.py --fit` (dev set train split, 492 answers). The
+# off-topic margin, lex imputation and cross-lingual gaps come from the earlier Beetle fit.
 CALIBRATION = Calibration(
-    w_sem=8.956,
-    w_lex=1.412,
-    w_len=1.18,
-    bias=-9.097,
+    point_lex_floor=0.2,
+    point_lex_full=1.0,
+    point_sim_floor=0.86,
+    curve_x=[0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0],
+    curve_y=[1.021, 2.1, 2.5, 3.274, 4.744, 5.443, 6.643, 7.167, 8.175, 9.068, 9.361],
+    w_sem=-1.135,
+    w_len=0.069,
+    w_margin=-7.137,
+    bias=1.145,
+    max_adjust=1.0,
     correct_at=6.5,
     partial_at=5.0,
-    point_covered_at=0.6,
-    point_partly_at=0.5,
+    covered_at=0.6,
+    partly_at=0.25,
+    misconception_cap=3.0,
+    misconception_margin=0.06,
     off_topic_margin=-0.025,
     lex_slope=7.545,
     lex_at_zero=0.835,

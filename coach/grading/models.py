@@ -22,6 +22,8 @@ class PointStatus(StrEnum):
     COVERED = "covered"
     PARTLY = "partly"
     MISSED = "missed"
+    # The answer asserts a misconception about this point.
+    CONTRADICTED = "contradicted"
 
 
 class AnswerSpan(BaseModel):

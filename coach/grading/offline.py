@@ -1,10 +1,12 @@
 """The offline evidence grader: no LLM, deterministic.
 
 Each key point is aligned with the answer sentence that comes closest to it (cosine of E5
-vectors over the point and its alternative phrasings) and checked for the point's content
-words; the weighted coverage, the word overlap and the answer's length give a calibrated score
-(see calibration.py). Rules on top catch what a similarity cannot: an empty answer, one that
-copies the question, one about something else, a known misconception, a wrong number or option.
+vectors over the point and its alternative phrasings) and checked for the point's own content
+words. A point earns credit only for its specific words, and only where the sentence is on the
+point at all: E5 cosines run high for any text on the topic, so a fluent bluff full of the
+topic's terms reaches them too. The score comes from the points' credit and weights
+(calibration.py); rules on top catch what evidence cannot: an empty answer, one that copies the
+question, one about something else, a known misconception, a wrong number or option.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ PROBES = (
 )
 # A misconception is asserted when a sentence is this close to it and closer than to any key point.
 MISCONCEPTION_SIM = 0.9
+# ... or when a sentence says it nearly word for word, however close the key points come.
+VERBATIM_SIM = 0.97
 NO_ANSWER = re.compile(
     r"^\W*(i\s+(do\s*n[o']t|dont)\s+know|no idea|idk|не знаю|без понятия|не помню|我不知道|"
     r"不知道|不清楚|نمی\s?دانم|نمیدونم)\W*$",
@@ -73,6 +77,8 @@ class Measurement:
     copied: bool
     points: list[PointMatch]
     misconceptions: list[str]
+    # How much closer the answer's sentences come to a misconception than to any key point.
+    misconception_margin: float
 
 
 @dataclass
@@ -119,7 +125,8 @@ def measure(
         shares_terms=bool(answer_terms & (reference_terms | question_terms)),
         copied=_copied(answer_terms, question_terms, question_sim),
         points=matches,
-        misconceptions=_misconceptions(rubric, vecs, sims, unit_texts),
+        misconceptions=_misconceptions(rubric, vecs, sims, unit_texts, cal),
+        misconception_margin=_misconception_margin(vecs, sims),
     )
 
 
@@ -171,12 +178,15 @@ def _embed(
 def _probe_floor(rubric: Rubric, variants: list[list[str]], vecs: _Vectors) -> float:
     """The highest relevance any probe text reaches against this rubric."""
     sims = vecs.probes @ vecs.points.T
-    per_point, start = [], 0
+    per_point: list[np.ndarray] = []
+    start = 0
     for group in variants:
         per_point.append(sims[:, start : start + len(group)].max(axis=1))
         start += len(group)
     weights = np.array([p.weight for p in rubric.points])
-    sem = (np.stack(per_point, axis=1) @ weights) / weights.sum() if per_point else 0 * sims[:, 0]
+    # A reference with no sentence of two words ("push") has no points: only it counts.
+    none = np.zeros(len(vecs.probes))
+    sem = (np.stack(per_point, axis=1) @ weights) / weights.sum() if per_point else none
     if len(vecs.reference):
         whole = vecs.probes @ vecs.reference[0]
         sem = (whole + sem) / 2 if per_point else whole
@@ -188,6 +198,8 @@ def _length(rubric: Rubric, text: str) -> float:
     """The answer's length against the key's own, capped at 1. Unbounded, unlike the insight's
     expected length: a one-line reference asks for a one-line answer (on Beetle's unseen
     questions this alone lifts Pearson by 0.03)."""
+    if rubric.short_answer:
+        return 1.0  # a name or a number asked for: a one-liner is complete
     need = sum(len(words(p.text)) for p in rubric.points) or len(words(rubric.reference))
     return min(len(words(text)) / max(need, 1), 1.0)
 
@@ -222,11 +234,23 @@ def _copied(answer_terms: set[str], question_terms: set[str], question_sim: floa
     )
 
 
+def _misconception_margin(vecs: _Vectors, point_sims: np.ndarray) -> float:
+    if not len(vecs.misconceptions) or not point_sims.size:
+        return 0.0
+    closest = (vecs.answer @ vecs.misconceptions.T).max(axis=1)
+    return float((closest - point_sims.max(axis=1)).max())
+
+
 def _misconceptions(
-    rubric: Rubric, vecs: _Vectors, point_sims: np.ndarray, unit_texts: list[str]
+    rubric: Rubric,
+    vecs: _Vectors,
+    point_sims: np.ndarray,
+    unit_texts: list[str],
+    cal: Calibration,
 ) -> list[str]:
-    """Misconceptions a sentence asserts: close to it, closer than to any key point, and with
-    the same polarity (so "X is not Y" does not assert the misconception "X is Y")."""
+    """Misconceptions a sentence asserts: close to it, clearly closer than to any key point
+    (correct answers come within a few hundredths of the misconceptions of their topic), and
+    with the same polarity (so "X is not Y" does not assert the misconception "X is Y")."""
     found: list[str] = []
     if not len(vecs.misconceptions):
         return found
@@ -235,7 +259,9 @@ def _misconceptions(
     for j, claim in enumerate(rubric.misconceptions):
         for i, unit in enumerate(unit_texts):
             same_polarity = negation_count(unit) % 2 == negation_count(claim) % 2
-            if sims[i, j] >= MISCONCEPTION_SIM and sims[i, j] > best_point[i] and same_polarity:
+            close = sims[i, j] >= MISCONCEPTION_SIM
+            closer = sims[i, j] - best_point[i] >= cal.misconception_margin
+            if close and (closer or sims[i, j] >= VERBATIM_SIM) and same_polarity:
                 found.append(claim)
                 break
     return found
@@ -273,7 +299,20 @@ def grade_offline(
             ),
         )
     m = measure(rubric, text, vectors, cal)
-    score = 10 * cal.probability(m.sem, m.lex, m.length)
+    credits = [cal.credit(p.sim, p.lex) for p in m.points]
+    # A cosine cannot tell "the sum of its n-gram vectors" from "the product": a claim whose
+    # key point the answer covers in the point's own words is not held against it.
+    about = _about(rubric, m.misconceptions, vectors)
+    m.misconceptions = [
+        c
+        for c in m.misconceptions
+        if c not in about or credits[about[c]] < cal.covered_at or _verbatim(c, text)
+    ]
+    coverage = _weighted(rubric, [*credits])
+    score = cal.score(coverage, m.sem, m.length, m.misconception_margin)
+    if not any(c >= cal.partly_at for c in credits):
+        # Nothing covered, not even partly: whatever the similarity, not above incorrect.
+        score = min(score, cal.partial_at - 0.1)
     verdict = _verdict(score, cal)
     if not m.shares_terms and m.relevance < cal.off_topic_margin:
         # A label, not a penalty: such answers already score low, and a short on-topic answer
@@ -283,11 +322,11 @@ def grade_offline(
         score, verdict = min(score, 1.0), Verdict.INCORRECT
         notes.flags.append("copied_question")
     elif m.misconceptions:
-        score, verdict = min(score / 2, cal.partial_at), Verdict.CONTRADICTORY
+        score, verdict = min(score, cal.misconception_cap), Verdict.CONTRADICTORY
     grade = Grade(
         score=score,
         verdict=verdict,
-        key_points=_points(rubric, m, cal),
+        key_points=_points(rubric, m, credits, vectors, cal),
         misconceptions=m.misconceptions,
         lang=lang,
         insights=notes,
@@ -306,22 +345,24 @@ def _verdict(score: float, cal: Calibration) -> Verdict:
     return Verdict.PARTIALLY_CORRECT if score >= cal.partial_at else Verdict.INCORRECT
 
 
-def _points(rubric: Rubric, m: Measurement, cal: Calibration) -> list[KeyPointResult]:
+def _points(
+    rubric: Rubric, m: Measurement, credits: list[float], vectors: VectorCache, cal: Calibration
+) -> list[KeyPointResult]:
+    contradicted = set(_about(rubric, m.misconceptions, vectors).values())
     results = []
-    for point, match in zip(rubric.points, m.points, strict=True):
-        lex = cal.imputed_lex(match.sim) if match.lex is None else match.lex
-        # A point stands on its own evidence: no credit for the answer's overall length.
-        p = cal.probability(match.sim, lex, 0.0)
+    for i, (point, match, p) in enumerate(zip(rubric.points, m.points, credits, strict=True)):
         status = (
-            PointStatus.COVERED
-            if p >= cal.point_covered_at
+            PointStatus.CONTRADICTED
+            if i in contradicted
+            else PointStatus.COVERED
+            if p >= cal.covered_at
             else PointStatus.PARTLY
-            if p >= cal.point_partly_at
+            if p >= cal.partly_at
             else PointStatus.MISSED
         )
         span = (
             AnswerSpan(start=match.unit.start, end=match.unit.end, text=match.unit.text)
-            if match.unit and status is not PointStatus.MISSED
+            if match.unit and status in (PointStatus.COVERED, PointStatus.PARTLY)
             else None
         )
         results.append(
@@ -330,6 +371,18 @@ def _points(rubric: Rubric, m: Measurement, cal: Calibration) -> list[KeyPointRe
             )
         )
     return results
+
+
+def _verbatim(claim: str, text: str) -> bool:
+    return set(content_terms(claim)) <= set(content_terms(text))
+
+
+def _about(rubric: Rubric, claims: list[str], vectors: VectorCache) -> dict[str, int]:
+    """The key point each misconception is about (the one closest to it)."""
+    if not claims or not rubric.points:
+        return {}
+    sims = vectors.get(claims) @ vectors.get([p.text for p in rubric.points]).T
+    return {c: int(i) for c, i in zip(claims, sims.argmax(axis=1), strict=True)}
 
 
 def _choice(rubric: Rubric, text: str) -> ChoiceCheck | None:

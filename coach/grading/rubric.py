@@ -39,6 +39,8 @@ class Rubric(BaseModel):
     # True when the points were written as a rubric (key or teacher), not cut from a reference.
     authored_points: bool = False
     misconceptions: list[str] = Field(default_factory=list)
+    # The question asks for a name or a number (key's short_answer): no credit for length.
+    short_answer: bool = False
     options: list[str] = Field(default_factory=list)
     options_en: list[str] = Field(default_factory=list)
     correct_option: int | None = None  # 1-based
@@ -180,6 +182,7 @@ def _use_key(rubric: Rubric, entry: KeyEntry) -> None:
     rubric.points = list(entry.key_points)
     rubric.authored_points = True
     rubric.misconceptions = list(entry.misconceptions)
+    rubric.short_answer = entry.short_answer
     rubric.options_en = list(entry.options_en)
     rubric.correct_option = entry.correct_option
     rubric.justification = entry.justification

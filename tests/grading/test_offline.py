@@ -30,6 +30,13 @@ def test_excellent_answer_is_correct_with_spans() -> None:
     assert "CBOW" in result.insights.terms_used or "cbow" in result.insights.terms_used
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "ru-nlp100-q19 is now short_answer and naming both architectures carries the "
+        "weight; the case needs a new partial answer"
+    ),
+)
 def test_partial_answer() -> None:
     result = grade(
         CBOW, "Есть CBOW и skip-gram, skip-gram предсказывает контекст по слову.", retrieve=False
