@@ -2,7 +2,7 @@
 
     python bench/grading.py                 # measure train and unseen-questions, print markdown
     python bench/grading.py --results bench/RESULTS.md   # ... and write the "Grading" section
-    python bench/grading.py --fit           # refit the calibration on the train split only
+    python bench/grading.py --fit           # refit the Beetle-derived calibration numbers
     python bench/grading.py --embedders e5-small,minilm --results bench/RESULTS.md
                                             # which embedder grades best (refitted per embedder)
 
@@ -109,8 +109,9 @@ def markdown(results: list[dict], command: str, load: tuple[float, float]) -> st
     lines = [
         SECTION,
         "",
-        f"Offline grader (embedder {CALIBRATION.embedder}, calibration fitted on Beetle `train` "
-        f"only), {os.cpu_count()} CPU cores shared with other work (load average "
+        f"Offline grader (embedder {CALIBRATION.embedder}; score curve fitted on the interview "
+        f"dev set's `train`, off-topic margin and lex imputation on Beetle `train`), "
+        f"{os.cpu_count()} CPU cores shared with other work (load average "
         f"{load[0]:.1f} at the start, {load[1]:.1f} at the end: speed figures scale with it). "
         f"Command: `{command}`",
         "",
@@ -130,8 +131,7 @@ def markdown(results: list[dict], command: str, load: tuple[float, float]) -> st
         "3-way verdicts: correct; contradictory (ours: contradictory or incorrect); "
         "partial-or-irrelevant (ours: partially_correct, off_topic, empty). Throughput is "
         "`grade()` over the whole split after one batched `warm()`; p50 is one `grade()` of an "
-        "unseen answer with the model loaded. The calibration itself comes from "
-        "`python bench/grading.py --fit` (train split only).",
+        "unseen answer with the model loaded.",
         "",
     ]
     return "\n".join(lines)
@@ -208,30 +208,22 @@ def embedders_markdown(rows: list[dict], command: str) -> str:
 
 
 def fit() -> Calibration:
-    """Fit the calibration on Beetle train only; print it for calibration.py."""
+    """Refit on Beetle train what the dev set cannot give (it has few cross-lingual and no
+    off-topic answers): the lex imputation, the off-topic margin and the cross-lingual gaps.
+    The score curve itself comes from `python bench/grading_dev.py --fit`."""
     rows = load("train")
-    x, point, other = features(rows)
-    w = sigmoid_fit(x, targets(rows))
+    _, point, other = features(rows)
     # Moment matching, not regression: an estimate from the cosine alone must keep the spread
     # of real word overlap, or every cross-lingual answer would be pulled to the middle.
     slope = point[:, 1].std() / point[:, 0].std()
     intercept = point[:, 1].mean() - slope * point[:, 0].mean()
-    off = _off_topic_threshold(rows, other)
-    cal = CALIBRATION.model_copy(
+    return CALIBRATION.model_copy(
         update={
-            "w_sem": round(float(w[0]), 3),
-            "w_lex": round(float(w[1]), 3),
-            "w_len": round(float(w[2]), 3),
-            "bias": round(float(w[3]), 3),
             "lex_slope": round(float(slope), 3),
             "lex_at_zero": round(float(-intercept / slope), 3),
-            "off_topic_margin": off,
+            "off_topic_margin": _off_topic_threshold(rows, other),
+            "cross_lingual_gap": cross_lingual_gap(),
         }
-    )
-    scores = np.array([10 * cal.probability(*f) for f in x])
-    gated = (other[:, 2] == 1) | ((other[:, 1] == 0) & (other[:, 0] < off))
-    return cal.model_copy(
-        update={**_thresholds(rows, scores, gated), "cross_lingual_gap": cross_lingual_gap()}
     )
 
 
@@ -276,25 +268,6 @@ def _off_topic_threshold(rows: list[dict], other: np.ndarray) -> float:
     grid = np.arange(-0.05, 0.05, 0.005)
     accuracy = [((relevance < t) == labels).mean() for t in grid]
     return round(float(grid[int(np.argmax(accuracy))]), 3)
-
-
-def _thresholds(rows: list[dict], scores: np.ndarray, gated: np.ndarray) -> dict[str, float]:
-    """Verdict thresholds that maximise the 3-way macro-F1 on train (empty and off-topic
-    answers are partial-or-irrelevant whatever their score)."""
-    truth = [THREE_WAY_LABEL.get(r["label"], "other") for r in rows]
-    best = (0.0, 6.0, 4.0)
-    for correct_at in np.arange(4.0, 9.01, 0.25):
-        for partial_at in np.arange(1.0, correct_at, 0.25):
-            predicted = np.where(
-                scores >= correct_at,
-                "correct",
-                np.where(scores >= partial_at, "other", "contradictory"),
-            )
-            predicted = np.where(gated, "other", predicted)
-            f1 = f1_score(truth, predicted, average="macro")
-            if f1 > best[0]:
-                best = (f1, float(correct_at), float(partial_at))
-    return {"correct_at": best[1], "partial_at": best[2]}
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ question, one about something else, a known misconception, a wrong number or opt
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -215,7 +216,7 @@ def _point_lex(group: list[str], answer_terms: set[str], question_terms: set[str
     return max(shares) if shares else None
 
 
-def _weighted(rubric: Rubric, values: list[float | None]) -> float:
+def _weighted(rubric: Rubric, values: Sequence[float | None]) -> float:
     """Weighted mean over the points that have a value."""
     pairs = [(p.weight, v) for p, v in zip(rubric.points, values, strict=True) if v is not None]
     total = sum(w for w, _ in pairs)
@@ -303,12 +304,13 @@ def grade_offline(
     # A cosine cannot tell "the sum of its n-gram vectors" from "the product": a claim whose
     # key point the answer covers in the point's own words is not held against it.
     about = _about(rubric, m.misconceptions, vectors)
-    m.misconceptions = [
+    asserted = [
         c
         for c in m.misconceptions
-        if c not in about or credits[about[c]] < cal.covered_at or _verbatim(c, text)
+        if c not in about or credits[about[c]] < cal.covered_at or _uses_every_word(c, text)
     ]
-    coverage = _weighted(rubric, [*credits])
+    contradicted = {about[c] for c in asserted if c in about}
+    coverage = _weighted(rubric, credits)
     score = cal.score(coverage, m.sem, m.length, m.misconception_margin)
     if not any(c >= cal.partly_at for c in credits):
         # Nothing covered, not even partly: whatever the similarity, not above incorrect.
@@ -321,13 +323,13 @@ def grade_offline(
     elif m.copied:
         score, verdict = min(score, 1.0), Verdict.INCORRECT
         notes.flags.append("copied_question")
-    elif m.misconceptions:
+    elif asserted:
         score, verdict = min(score, cal.misconception_cap), Verdict.CONTRADICTORY
     grade = Grade(
         score=score,
         verdict=verdict,
-        key_points=_points(rubric, m, credits, vectors, cal),
-        misconceptions=m.misconceptions,
+        key_points=_points(rubric, m, credits, contradicted, cal),
+        misconceptions=asserted,
         lang=lang,
         insights=notes,
         confidence=_confidence(score, rubric.source, cal),
@@ -346,9 +348,8 @@ def _verdict(score: float, cal: Calibration) -> Verdict:
 
 
 def _points(
-    rubric: Rubric, m: Measurement, credits: list[float], vectors: VectorCache, cal: Calibration
+    rubric: Rubric, m: Measurement, credits: list[float], contradicted: set[int], cal: Calibration
 ) -> list[KeyPointResult]:
-    contradicted = set(_about(rubric, m.misconceptions, vectors).values())
     results = []
     for i, (point, match, p) in enumerate(zip(rubric.points, m.points, credits, strict=True)):
         status = (
@@ -373,7 +374,7 @@ def _points(
     return results
 
 
-def _verbatim(claim: str, text: str) -> bool:
+def _uses_every_word(claim: str, text: str) -> bool:
     return set(content_terms(claim)) <= set(content_terms(text))
 
 
