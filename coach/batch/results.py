@@ -1,5 +1,8 @@
 """The output folder of a batch: results.jsonl (appended as each grade is ready, so a killed
-run loses nothing graded), results.csv, report.md and report.html."""
+run loses nothing graded), results.csv, report.md and report.html.
+
+A row whose grading raised is written as an error record (no grade, the reason in `error`);
+the next run grades it again, and the reports list it with its reason."""
 
 from __future__ import annotations
 
@@ -34,6 +37,7 @@ CSV_FIELDS = [
     "misconceptions",
     "feedback",
     "notices",
+    "error",
 ]
 
 
@@ -47,7 +51,8 @@ class Result(BaseModel):
     question: str
     topic: str | None
     answer: str
-    grade: Grade
+    grade: Grade | None = None
+    error: str | None = None
 
 
 class ResultLog:
@@ -58,7 +63,8 @@ class ResultLog:
         self._lock = threading.Lock()
 
     def load(self) -> dict[str, Result]:
-        """What earlier runs graded; a line cut short by a kill is dropped (and regraded)."""
+        """The latest record per id: a grade, or the error of a row whose grading failed. A
+        line cut short by a kill is dropped (and regraded)."""
         if not self.path.exists():
             return {}
         self._drop_partial_tail()
@@ -90,12 +96,29 @@ class ResultLog:
             os.fsync(handle.fileno())
 
 
-def write_reports(out: Path, results: list[Result], title: str, notes: list[str]) -> None:
-    _write_csv(out / CSV, results)
-    items = [
+def graded(records: dict[str, Result]) -> dict[str, Result]:
+    """The records that carry a grade (an error record is graded again on the next run)."""
+    return {i: r for i, r in records.items() if r.grade is not None}
+
+
+def report_items(results: list[Result]) -> list[ReportItem]:
+    return [
         ReportItem(id=r.id, question=r.question, answer=r.answer, grade=r.grade, topic=r.topic)
         for r in results
+        if r.grade is not None
     ]
+
+
+def failure_notes(results: list[Result]) -> list[str]:
+    return [
+        f"{r.id} ({r.file}:{r.line}): grading failed: {r.error}" for r in results if r.grade is None
+    ]
+
+
+def write_reports(out: Path, results: list[Result], title: str, notes: list[str]) -> None:
+    _write_csv(out / CSV, results)
+    items = report_items(results)
+    notes = [*failure_notes(results), *notes]
     (out / REPORT_MD).write_text(to_markdown(items, title, notes), encoding="utf-8")
     (out / REPORT_HTML).write_text(to_html(items, title, notes), encoding="utf-8")
 
@@ -106,6 +129,9 @@ def _write_csv(path: Path, results: list[Result]) -> None:
         writer.writeheader()
         for r in results:
             g = r.grade
+            if g is None:
+                writer.writerow(_error_row(r))
+                continue
             by_status = {
                 s: " | ".join(p.text for p in g.key_points if p.status is s) for s in PointStatus
             }
@@ -127,5 +153,19 @@ def _write_csv(path: Path, results: list[Result]) -> None:
                     "misconceptions": " | ".join(g.misconceptions),
                     "feedback": g.feedback,
                     "notices": " | ".join(g.notices),
+                    "error": "",
                 }
             )
+
+
+def _error_row(r: Result) -> dict[str, object]:
+    row: dict[str, object] = dict.fromkeys(CSV_FIELDS, "")
+    row.update(
+        id=r.id,
+        file=r.file,
+        line=r.line,
+        question_id=r.question_id or "",
+        topic=r.topic or "",
+        error=r.error or "",
+    )
+    return row

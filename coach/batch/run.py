@@ -23,6 +23,7 @@ from coach.batch.results import (
     RESULTS,
     Result,
     ResultLog,
+    graded,
     write_reports,
 )
 from coach.corpus import bank as bank_store
@@ -49,6 +50,9 @@ class BatchSummary(BaseModel):
     graded: int
     already_graded: int
     problems: list[Problem] = Field(default_factory=list)
+    failed: list[str] = Field(
+        default_factory=list, description="rows whose grading failed: 'id (file:line): reason'"
+    )
     mean_score: float | None = None
     fallbacks: int = 0
     outputs: dict[str, str] = Field(default_factory=dict)
@@ -94,7 +98,7 @@ def run(
     items, problems = _items(files)
     out.mkdir(parents=True, exist_ok=True)
     results = ResultLog(out / RESULTS)
-    done = results.load()
+    done = graded(results.load())
     pending = [i for i in items if i.id not in done]
     questions = _questions(pending, problems)
     pending = [i for i in pending if i.id in questions]
@@ -104,9 +108,18 @@ def run(
     def grade_one(item: Item) -> None:
         used = breaker.current()
         question = questions[item.id]
-        result = grade(question, item.answer, item.reference, key_points=item.key_points, llm=used)
-        breaker.record(result, used)
-        results.append(_result(item, question, result))
+        try:
+            result = grade(
+                question, item.answer, item.reference, key_points=item.key_points, llm=used
+            )
+        except Exception as exc:
+            # One bad row never stops a batch: it becomes an error record, graded again on the
+            # next run, and the run goes on.
+            log.warning("%s (%s:%d): grading failed", item.id, item.file, item.line, exc_info=True)
+            results.append(_result(item, question, None, _reason(exc)))
+        else:
+            breaker.record(result, used)
+            results.append(_result(item, question, result))
         bar.update(1)
 
     try:
@@ -120,18 +133,19 @@ def run(
             _concurrently(grade_one, pending, concurrency)
     finally:
         bar.close()
-    graded = results.load()
-    ordered = [graded[i.id] for i in items if i.id in graded]
+    records = results.load()
+    ordered = [records[i.id] for i in items if i.id in records]
     write_reports(out, ordered, _title(files), [str(p) for p in problems])
-    scores = [r.grade.score for r in ordered]
+    scores = [r.grade.score for r in ordered if r.grade is not None]
     return BatchSummary(
         out=str(out),
         answers=len(items),
         graded=len(pending),
         already_graded=len(done),
         problems=problems,
+        failed=[f"{r.id} ({r.file}:{r.line}): {r.error}" for r in ordered if r.grade is None],
         mean_score=round(sum(scores) / len(scores), 2) if scores else None,
-        fallbacks=sum(1 for r in ordered if r.grade.fallback_notice),
+        fallbacks=sum(1 for r in ordered if r.grade and r.grade.fallback_notice),
         outputs={name: str(out / name) for name in (RESULTS, CSV, REPORT_MD, REPORT_HTML)},
     )
 
@@ -221,7 +235,15 @@ def _norm(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
 
-def _result(item: Item, question: Question | str, result: Grade) -> Result:
+def _reason(exc: Exception) -> str:
+    from coach.llm.failures import scrub
+
+    return scrub(f"{type(exc).__name__}: {exc}")[:500]
+
+
+def _result(
+    item: Item, question: Question | str, result: Grade | None, error: str | None = None
+) -> Result:
     bank = question if isinstance(question, Question) else None
     return Result(
         id=item.id,
@@ -232,6 +254,7 @@ def _result(item: Item, question: Question | str, result: Grade) -> Result:
         topic=item.topic or (bank.topic.value if bank else None),
         answer=item.answer[: get_settings().max_answer_chars],
         grade=result,
+        error=error,
     )
 
 

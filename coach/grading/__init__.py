@@ -63,7 +63,9 @@ def grade(
         )
     if llm is None:
         return offline
-    return grade_with_llm(llm, graded, text, offline, lang=offline.lang)
+    # The model reads the answer without its grader-directed sentences: what it never sees
+    # cannot talk it into a score (the combination still distrusts such an answer).
+    return grade_with_llm(llm, graded, blanked, offline, lang=offline.lang)
 
 
 def grade_with_llm(

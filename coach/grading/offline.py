@@ -185,7 +185,7 @@ def _probe_floor(rubric: Rubric, variants: list[list[str]], vecs: _Vectors) -> f
         per_point.append(sims[:, start : start + len(group)].max(axis=1))
         start += len(group)
     weights = np.array([p.weight for p in rubric.points])
-    # A reference with no sentence of two words ("push") has no points: only it counts.
+    # A reference without a word (only symbols) has no points: only the reference counts.
     none = np.zeros(len(vecs.probes))
     sem = (np.stack(per_point, axis=1) @ weights) / weights.sum() if per_point else none
     if len(vecs.reference):

@@ -269,6 +269,9 @@ def derive_points(reference: str) -> list[KeyPoint]:
     """Key points cut from a reference: its prose sentences, merged down to at most six."""
     prose = _MARKUP.sub(" ", _CODE.sub(" ", reference))
     parts = [s.text for s in sentences(prose) if len(words(s.text)) >= 2]
+    if not parts and words(prose):
+        # A terse reference ("push", "O(n)") is the whole answer: one point.
+        parts = [prose.strip()]
     if not parts:
         return []
     while len(parts) > MAX_DERIVED_POINTS:

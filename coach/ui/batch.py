@@ -16,10 +16,10 @@ import gradio as gr
 import pandas as pd
 
 from coach.batch.inputs import SUFFIXES
-from coach.batch.results import CSV, REPORT_HTML, REPORT_MD, RESULTS, ResultLog
+from coach.batch.results import CSV, REPORT_HTML, REPORT_MD, RESULTS, ResultLog, report_items
 from coach.batch.run import BatchSummary
 from coach.errors import CoachError
-from coach.reports.render import ReportItem, summarize
+from coach.reports.render import summarize
 from coach.settings import get_settings
 from coach.ui.render import topic_label
 
@@ -51,6 +51,11 @@ def summary_markdown(summary: BatchSummary) -> str:
             f"⚠ {summary.fallbacks} answers were graded offline after the LLM failed "
             "(each grade says why)."
         )
+    if summary.failed:
+        parts.append(
+            f"**Rows whose grading failed ({len(summary.failed)}; a rerun grades them again):**\n"
+            + "\n".join(f"- `{f}`" for f in summary.failed[:50])
+        )
     if summary.problems:
         parts.append(
             f"**Skipped rows ({len(summary.problems)}):**\n"
@@ -62,20 +67,17 @@ def summary_markdown(summary: BatchSummary) -> str:
 def tables(out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-answer rows and per-topic means from the run's results.jsonl."""
     results = list(ResultLog(out / RESULTS).load().values())
+    items = report_items(results)
     rows = [
         [
-            r.id,
-            topic_label(r.topic) if r.topic else "",
-            r.grade.score,
-            str(r.grade.verdict),
-            r.grade.label,
-            _clip(r.grade.feedback),
+            i.id,
+            topic_label(i.topic) if i.topic else "",
+            i.grade.score,
+            str(i.grade.verdict),
+            i.grade.label,
+            _clip(i.grade.feedback),
         ]
-        for r in results
-    ]
-    items = [
-        ReportItem(id=r.id, question=r.question, answer=r.answer, grade=r.grade, topic=r.topic)
-        for r in results
+        for i in items
     ]
     topics = (
         [

@@ -90,6 +90,40 @@ def test_resume_after_a_crash_mid_batch(
     assert [r["id"] for r in results(out)] == [f"r{i}" for i in range(6)]
 
 
+def test_a_row_whose_grading_fails_is_recorded_and_the_run_goes_on(
+    fast_grading: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    terse = {
+        "id": "push",
+        "question": "Which stack operation adds?",
+        "answer": "push",
+        "reference": "push",
+    }
+    source = write_jsonl(tmp_path / "in.jsonl", [*ROWS[:3], terse])
+    out = tmp_path / "out"
+    real_grade = batch.grade
+
+    def failing_on_r1(question: object, answer: str, *args: object, **kwargs: object) -> object:
+        if "вариант 1" in answer:
+            raise ValueError("a bug in the grader")
+        return real_grade(question, answer, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "grade", failing_on_r1)
+    summary = run([source], out, progress=False)
+    assert summary.failed == [f"r1 ({source}:2): ValueError: a bug in the grader"]
+    lines = {r["id"]: r for r in results(out)}
+    assert lines["r1"]["grade"] is None and lines["r1"]["error"].startswith("ValueError")
+    assert lines["push"]["grade"]["score"] >= 5  # a one-word reference grades, never crashes
+    assert "r1 (" in (out / "report.md").read_text("utf-8")
+    assert "grading failed: ValueError" in (out / "report.html").read_text("utf-8")
+    with (out / "results.csv").open(encoding="utf-8") as handle:
+        rows = {r["id"]: r for r in csv.DictReader(handle)}
+    assert rows["r1"]["error"].startswith("ValueError") and rows["r0"]["error"] == ""
+    monkeypatch.setattr(batch, "grade", real_grade)
+    again = run([source], out, progress=False)
+    assert again.graded == 1 and again.already_graded == 3 and not again.failed
+
+
 def test_malformed_rows_are_reported_and_skipped(fast_grading: Path, tmp_path: Path) -> None:
     good = write_jsonl(tmp_path / "a.jsonl", ROWS[:1])
     bad = tmp_path / "b.jsonl"

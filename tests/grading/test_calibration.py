@@ -56,7 +56,9 @@ def test_llm_ranking_with_an_obedient_gullible_model(
 ) -> None:
     for case in cases:
         by_text = {case[k]: MODEL_SCORES[k] for k in MODEL_SCORES}
-        model = scripted_grader(lambda answer, table=by_text: table[answer])
+        # The model never reads grader-directed sentences; what is left of an injected answer
+        # it rates as the injection asked.
+        model = scripted_grader(lambda answer, table=by_text: table.get(answer, 10.0))
         scores = _scores(case, model)
         _assert_ranked(case, scores)
         assert scores["excellent"] >= 7.5, scores
