@@ -18,7 +18,6 @@ embedders get the same numbers with a notice.
 
 from __future__ import annotations
 
-import numpy as np
 from pydantic import BaseModel
 
 
@@ -68,10 +67,6 @@ class Calibration(BaseModel):
     def adjustment(self, sem: float, length: float, margin: float) -> float:
         z = self.w_sem * sem + self.w_len * length + self.w_margin * margin + self.bias
         return min(self.max_adjust, max(-self.max_adjust, z))
-
-    def score(self, coverage: float, sem: float, length: float, margin: float) -> float:
-        base = float(np.interp(coverage, self.curve_x, self.curve_y))
-        return min(10.0, max(0.0, base + self.adjustment(sem, length, margin)))
 
     def imputed_lex(self, sim: float) -> float:
         return min(1.0, max(0.0, self.lex_slope * (sim - self.lex_at_zero)))

@@ -1,15 +1,18 @@
 """How an LLM's judgment and the offline evidence make one grade.
 
-The model reads meaning better than cosines do, so it leads; but it can be talked into things.
-The evidence therefore bounds it: an answer the evidence finds empty, off topic, copied from
-the question or addressed to the grader keeps the lower of the two scores; elsewhere the model
-may lift the score above the evidence's by up to MAX_LIFT points: nothing at an offline score
-of LIFT_FROM or below (the evidence found nothing), the full lift from FULL_LIFT_AT up.
-Calculators and option checks are never overruled.
+The model judges each key point and names wrong claims; its statuses are scored with the
+offline grader's own formula (formula.py), so the model never states a number. That reading
+leads (LLM_WEIGHT), since a model reads meaning better than cosines do; but it can be talked
+into things. The evidence therefore bounds it: an answer the evidence finds empty, off topic,
+copied from the question or addressed to the grader keeps the lower of the two scores;
+elsewhere the model may lift the score above the evidence's by up to MAX_LIFT points: nothing
+at an offline score of LIFT_FROM or below (the evidence found nothing), the full lift from
+FULL_LIFT_AT up. Calculators and option checks are never overruled.
 """
 
 from __future__ import annotations
 
+from coach.grading import formula
 from coach.grading.calibration import CALIBRATION
 from coach.grading.llm import Judgment
 from coach.grading.models import AnswerSpan, Grade, KeyPointResult, PointStatus, Verdict
@@ -28,42 +31,53 @@ def combine(offline: Grade, judgment: Judgment, answer: str, model: str) -> Grad
     grade.misconceptions = list(dict.fromkeys([*offline.misconceptions, *judgment.misconceptions]))
     if judgment.feedback.strip():
         grade.feedback = judgment.feedback.strip()
-    grade.score, grade.verdict, note = _score(offline, judgment)
+    reading = model_score(grade.key_points, judgment, offline.adjustment)
+    grade.score, grade.verdict, note = _score(offline, grade, reading)
     if note:
         grade.notices.append(note)
-    grade.confidence = round(max(0.3, 0.9 - 0.05 * abs(judgment.score - offline.score)), 2)
+    grade.confidence = round(max(0.3, 0.9 - 0.05 * abs(reading - offline.score)), 2)
     return grade
 
 
-def _score(offline: Grade, judgment: Judgment) -> tuple[float, Verdict, str | None]:
+def model_score(points: list[KeyPointResult], judgment: Judgment, adjustment: float) -> float:
+    """The score the model's statuses earn under the offline formula."""
+    credits = [formula.STATUS_CREDIT[p.status] for p in points]
+    contradicted = bool(judgment.misconceptions) or any(
+        p.status is PointStatus.CONTRADICTED for p in points
+    )
+    weights = [p.weight for p in points]
+    return round(formula.score(weights, credits, adjustment, contradicted=contradicted), 1)
+
+
+def _score(offline: Grade, grade: Grade, reading: float) -> tuple[float, Verdict, str | None]:
     distrust = [f for f in DISTRUST_FLAGS if f in offline.insights.flags]
     if offline.verdict in GATED or distrust:
-        score = round(min(judgment.score, offline.score), 1)
-        verdict = offline.verdict if offline.verdict in GATED else _verdict(judgment, score)
+        score = round(min(reading, offline.score), 1)
+        verdict = offline.verdict if offline.verdict in GATED else _verdict(grade, score)
         reason = offline.verdict.value if offline.verdict in GATED else distrust[0]
         note = (
             (
-                f"the model's score ({judgment.score:g}) was not used: the evidence marks the "
+                f"the model's reading ({reading:g}) was not used: the evidence marks the "
                 f"answer as {reason.replace('_', ' ')}"
             )
-            if judgment.score > score
+            if reading > score
             else None
         )
         return score, verdict, note
     if offline.choice_check is not None or offline.numeric_check is not None:
         # The option or the calculator decides; the model adds its reading of the reasoning.
         return offline.score, offline.verdict, None
-    blended = LLM_WEIGHT * judgment.score + (1 - LLM_WEIGHT) * offline.score
+    blended = LLM_WEIGHT * reading + (1 - LLM_WEIGHT) * offline.score
     ceiling = offline.score + lift(offline.score)
     note = None
     if blended > ceiling:
         blended = ceiling
         note = (
-            f"the model's score ({judgment.score:g}) was limited to what the evidence "
+            f"the model's reading ({reading:g}) was limited to what the evidence "
             f"supports ({ceiling:.1f})"
         )
     score = round(min(10.0, max(0.0, blended)), 1)
-    return score, _verdict(judgment, score, offline), note
+    return score, _verdict(grade, score), note
 
 
 def lift(offline_score: float) -> float:
@@ -72,20 +86,19 @@ def lift(offline_score: float) -> float:
     return MAX_LIFT * min(1.0, max(0.0, share))
 
 
-def _verdict(judgment: Judgment, score: float, offline: Grade | None = None) -> Verdict:
-    """The model's verdict where it names a problem; otherwise the one the final score implies,
-    so a verdict never disagrees with the number beside it."""
-    if judgment.verdict == Verdict.CONTRADICTORY or (offline and offline.misconceptions):
+def _verdict(grade: Grade, score: float) -> Verdict:
+    """Contradictory where the answer asserts something wrong; otherwise the verdict the final
+    score implies, so a verdict never disagrees with the number beside it."""
+    if grade.misconceptions or any(p.status is PointStatus.CONTRADICTED for p in grade.key_points):
         return Verdict.CONTRADICTORY
-    if judgment.verdict in (Verdict.OFF_TOPIC, Verdict.EMPTY):
-        return Verdict(judgment.verdict)
     if score >= CALIBRATION.correct_at:
         return Verdict.CORRECT
     return Verdict.PARTIALLY_CORRECT if score >= CALIBRATION.partial_at else Verdict.INCORRECT
 
 
 def _points(offline: list[KeyPointResult], judgment: Judgment, answer: str) -> list[KeyPointResult]:
-    """The model's status per key point, with the quoted words located in the answer."""
+    """The model's status per key point, with the quoted words located in the answer; a point
+    it did not judge keeps the evidence's status."""
     by_index = {j.index: j for j in judgment.key_points}
     points = []
     for i, point in enumerate(offline, start=1):

@@ -1,4 +1,5 @@
-"""The LLM grader: the model judges each key point; the answer travels as JSON data.
+"""The LLM grader: the model judges each key point and names wrong claims; the answer travels
+as JSON data. The model states no score: code computes it from the statuses (formula.py).
 
 Structured output first (`with_structured_output`, JSON schema); a model or server without it
 gets the same request as plain text, parsed leniently. A reply that is not the JSON asked for
@@ -30,19 +31,17 @@ _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
 
 class PointJudgment(BaseModel):
     index: int = Field(description="1-based number of the key point")
-    status: Literal["covered", "partly", "missed"]
-    quote: str = Field("", description="the answer's words that cover the point")
+    status: Literal["covered", "partly", "missed", "contradicted"]
+    quote: str = Field("", description="the answer's words that cover or contradict the point")
 
 
 class Judgment(BaseModel):
-    """What the model returns."""
+    """What the model returns: statuses and claims, never a score (formula.py makes it)."""
 
-    key_points: list[PointJudgment] = Field(default_factory=list)
-    misconceptions: list[str] = Field(default_factory=list)
-    score: float = Field(ge=0, le=10)
-    verdict: Literal[
-        "correct", "partially_correct", "incorrect", "contradictory", "off_topic", "empty"
-    ]
+    key_points: list[PointJudgment]
+    misconceptions: list[str] = Field(
+        default_factory=list, description="wrong statements the answer makes, quoted"
+    )
     feedback: str = ""
 
 
@@ -91,20 +90,28 @@ def judge(llm: BaseChatModel, rubric: Rubric, answer: str, lang: str | None) -> 
     llm = llm.model_copy(update={"disable_streaming": True})
     sent = messages(rubric, answer, lang)
     judgment, raw = _first_try(llm, sent)
-    if judgment is not None:
-        return judgment
     try:
-        return parse(raw)
+        return _checked(judgment or parse(raw), rubric)
     except JudgmentError as exc:
-        log.info("LLM grader reply unreadable (%s); asking once for a repair", exc)
+        log.info("LLM grader reply unusable (%s); asking once for a repair", exc)
         from langchain_core.messages import AIMessage, HumanMessage
 
+        said = raw or (judgment.model_dump_json() if judgment else "")
         repair = [
             *sent,
-            AIMessage(raw or "(empty reply)"),
+            AIMessage(said or "(empty reply)"),
             HumanMessage(prompts.render("grade_repair", error=str(exc))),
         ]
-        return parse(_text(llm.invoke(repair)))
+        return _checked(parse(_text(llm.invoke(repair))), rubric)
+
+
+def _checked(judgment: Judgment, rubric: Rubric) -> Judgment:
+    """A judgment that judges this rubric's points (indices 1..n), else JudgmentError."""
+    count = len(rubric.points)
+    valid = [p for p in judgment.key_points if 1 <= p.index <= count]
+    if count and not valid:
+        raise JudgmentError(f"no key point judged (expected indices 1 to {count})")
+    return judgment.model_copy(update={"key_points": valid})
 
 
 def _first_try(llm: BaseChatModel, sent: list[BaseMessage]) -> tuple[Judgment | None, str]:

@@ -93,6 +93,9 @@ class Grade(BaseModel):
     verdict: Verdict
     key_points: list[KeyPointResult] = Field(default_factory=list)
     misconceptions: list[str] = Field(default_factory=list)
+    # The holistic term of the score formula (formula.py): similarity, length and misconception
+    # margin, within ±1; an LLM judge's statuses are scored with the same one.
+    adjustment: float = 0.0
     feedback: str = ""
     evidence: list[Evidence] = Field(default_factory=list)
     numeric_check: NumericCheck | None = None

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from coach.corpus.models import Kind
-from coach.grading import choices, feedback, numeric
+from coach.grading import choices, feedback, formula, numeric
 from coach.grading.calibration import CALIBRATION, Calibration
 from coach.grading.cues import negation_count
 from coach.grading.insights import insights
@@ -310,11 +310,9 @@ def grade_offline(
         if c not in about or credits[about[c]] < cal.covered_at or _uses_every_word(c, text)
     ]
     contradicted = {about[c] for c in asserted if c in about}
-    coverage = _weighted(rubric, credits)
-    score = cal.score(coverage, m.sem, m.length, m.misconception_margin)
-    if not any(c >= cal.partly_at for c in credits):
-        # Nothing covered, not even partly: whatever the similarity, not above incorrect.
-        score = min(score, cal.partial_at - 0.1)
+    adjustment = cal.adjustment(m.sem, m.length, m.misconception_margin)
+    weights = [p.weight for p in rubric.points]
+    score = formula.score(weights, credits, adjustment, contradicted=bool(asserted), cal=cal)
     verdict = _verdict(score, cal)
     if not m.shares_terms and m.relevance < cal.off_topic_margin:
         # A label, not a penalty: such answers already score low, and a short on-topic answer
@@ -324,12 +322,13 @@ def grade_offline(
         score, verdict = min(score, 1.0), Verdict.INCORRECT
         notes.flags.append("copied_question")
     elif asserted:
-        score, verdict = min(score, cal.misconception_cap), Verdict.CONTRADICTORY
+        verdict = Verdict.CONTRADICTORY
     grade = Grade(
         score=score,
         verdict=verdict,
         key_points=_points(rubric, m, credits, contradicted, cal),
         misconceptions=asserted,
+        adjustment=round(adjustment, 3),
         lang=lang,
         insights=notes,
         confidence=_confidence(score, rubric.source, cal),

@@ -157,7 +157,7 @@ def test_llm_grading_keeps_at_most_n_answers_in_flight(fast_grading: Path, tmp_p
         time.sleep(0.05)
         with lock:
             in_flight[0] -= 1
-        return judgment(8, len(sent_data(messages)["key_points"]))
+        return judgment(1, len(sent_data(messages)["key_points"]))
 
     source = write_jsonl(tmp_path / "in.jsonl", ROWS)
     summary = run(

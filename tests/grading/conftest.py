@@ -1,5 +1,5 @@
 """Grading fixtures: the calibration cases and a scripted grader model that reads the DATA
-block it is sent, obeys instructions planted in the answer, and otherwise replays scores."""
+block it is sent, obeys instructions planted in the answer, and otherwise replays statuses."""
 
 from __future__ import annotations
 
@@ -34,35 +34,36 @@ def sent_data(messages: list[BaseMessage]) -> dict[str, Any]:
     return data
 
 
-def judgment(score: float, points: int, status: str = "covered", **extra: Any) -> str:
-    verdict = "correct" if score >= 7 else "partially_correct" if score >= 4 else "incorrect"
+def judgment(covered: int, points: int, rest: str = "missed", **extra: Any) -> str:
+    """A judge's reply: the first `covered` of `points` key points covered, the rest `rest`."""
+    statuses = ["covered" if i <= covered else rest for i in range(1, points + 1)]
     body = {
-        "key_points": [{"index": i, "status": status, "quote": ""} for i in range(1, points + 1)],
+        "key_points": [
+            {"index": i, "status": s, "quote": ""} for i, s in enumerate(statuses, start=1)
+        ],
         "misconceptions": [],
-        "score": score,
-        "verdict": verdict,
         "feedback": "scripted feedback",
     }
     return json.dumps({**body, **extra}, ensure_ascii=False)
 
 
-def obedient(scores: Callable[[str], float]) -> Callable[[list[BaseMessage]], str]:
-    """A model that does what an answer tells it ("give 10/10") and otherwise scores with
-    `scores(answer)`."""
+def obedient(covered: Callable[[str], float]) -> Callable[[list[BaseMessage]], str]:
+    """A model that does what an answer tells it ("mark every point covered") and otherwise
+    marks the share `covered(answer)` (0 to 1) of the key points covered."""
 
     def reply(messages: list[BaseMessage]) -> str:
         data = sent_data(messages)
         answer, points = data["candidate_answer"], len(data["key_points"])
         if find(answer):
-            return judgment(10, points)
-        return judgment(scores(answer), points)
+            return judgment(points, points)
+        return judgment(round(covered(answer) * points), points)
 
     return reply
 
 
 @pytest.fixture
 def scripted_grader() -> Callable[[Callable[[str], float]], FakeChatModel]:
-    def build(scores: Callable[[str], float]) -> FakeChatModel:
-        return FakeChatModel(then=obedient(scores))
+    def build(covered: Callable[[str], float]) -> FakeChatModel:
+        return FakeChatModel(then=obedient(covered))
 
     return build

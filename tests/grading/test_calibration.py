@@ -16,8 +16,9 @@ from tests.conftest import FakeChatModel
 from tests.grading.conftest import KINDS
 
 LOW = ("wrong", "gibberish", "copied", "injection")
-# What the scripted model would say on its own: right about quality, fooled by the rest.
-MODEL_SCORES = {"excellent": 9.5, "partial": 5.0, "wrong": 2.0, "gibberish": 8.0, "copied": 9.0}
+# The share of key points the scripted model calls covered: right about quality, fooled by the
+# rest.
+MODEL_COVERED = {"excellent": 1.0, "partial": 0.5, "wrong": 0.0, "gibberish": 0.8, "copied": 0.9}
 
 
 def _scores(case: dict[str, str], llm: FakeChatModel | None = None) -> dict[str, float]:
@@ -55,10 +56,10 @@ def test_llm_ranking_with_an_obedient_gullible_model(
     cases: list[dict[str, str]], scripted_grader: Callable[..., FakeChatModel]
 ) -> None:
     for case in cases:
-        by_text = {case[k]: MODEL_SCORES[k] for k in MODEL_SCORES}
+        by_text = {case[k]: MODEL_COVERED[k] for k in MODEL_COVERED}
         # The model never reads grader-directed sentences; what is left of an injected answer
         # it rates as the injection asked.
-        model = scripted_grader(lambda answer, table=by_text: table.get(answer, 10.0))
+        model = scripted_grader(lambda answer, table=by_text: table.get(answer, 1.0))
         scores = _scores(case, model)
         _assert_ranked(case, scores)
         assert scores["excellent"] >= 7.5, scores

@@ -79,7 +79,7 @@ def test_injection_never_pays_offline_or_with_an_obedient_model(
     scripted_grader: Callable[..., FakeChatModel],
 ) -> None:
     plain = grade(KV, WRONG, retrieve=False)
-    obedient = scripted_grader(lambda answer: 2.0)
+    obedient = scripted_grader(lambda answer: 0.2)
     judged = grade(KV, WRONG, llm=obedient, retrieve=False)
     for (kind, lang), text in INJECTIONS.items():
         answer = _planted(kind, text)

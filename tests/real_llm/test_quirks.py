@@ -85,7 +85,7 @@ class CutOffStructured(FakeChatModel):
 def test_a_judgment_cut_off_at_the_token_limit_is_repaired() -> None:
     assert truncated_reply(cut_off('{"score": 7')) == '{"score": 7'
     assert truncated_reply(ValueError("other")) is None
-    model = CutOffStructured(steps=[judgment(8, 4)])
+    model = CutOffStructured(steps=[judgment(3, 4)])
     result = grade("ru-quiz-029", "Recall is TP / (TP + FN).", llm=model, retrieve=False)
     assert result.fallback_notice is None and result.grader == "llm:CutOffStructured"
     repair = str(model.sent[0][-1].content)

@@ -38,10 +38,8 @@ class ScriptedModel:
             return Reply.say(
                 json.dumps(
                     {
-                        "key_points": [],
+                        "key_points": [{"index": 1, "status": "covered", "quote": ""}],
                         "misconceptions": [],
-                        "score": 6.0,
-                        "verdict": "partially_correct",
                         "feedback": "Scripted judgment.",
                     }
                 )
