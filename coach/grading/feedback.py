@@ -21,6 +21,7 @@ def _variables(rubric: Rubric, grade: Grade, lang: str) -> dict:
     number = grade.numeric_check
     return {
         "verdict": grade.verdict.value,
+        "question": _question(rubric, lang),
         "score": f"{grade.score:g}",
         "covered": by_status[PointStatus.COVERED],
         "partly": by_status[PointStatus.PARTLY],
@@ -52,6 +53,13 @@ def _variables(rubric: Rubric, grade: Grade, lang: str) -> dict:
             "steps": number.explanation.splitlines()[:8],
         },
     }
+
+
+def _question(rubric: Rubric, lang: str) -> str:
+    """The question as the candidate reads it: its own text in its language, else English."""
+    if lang == rubric.lang or not rubric.question_en:
+        return rubric.question
+    return rubric.question_en
 
 
 def _reference(rubric: Rubric, lang: str) -> str:

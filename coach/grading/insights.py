@@ -5,8 +5,9 @@ from __future__ import annotations
 from coach.grading.cues import filler_ratio, repetition_ratio
 from coach.grading.models import Insights
 from coach.grading.rubric import Rubric
-from coach.text import detect_lang, stem, words
-from coach.text.lexicon import stopwords
+from coach.grading.terms import domain_terms, question_vocabulary
+from coach.settings import get_settings
+from coach.text import content_terms, detect_lang, words
 
 MAX_TERMS = 12
 FILLER_FLAG = 0.08
@@ -21,10 +22,10 @@ def expected_words(rubric: Rubric) -> int:
 
 
 def insights(rubric: Rubric, text: str, *, injected: bool = False) -> Insights:
-    answer_stems = {stem(w) for w in words(text)}
+    answer_stems = set(content_terms(text))
     vocabulary = _key_terms(rubric, detect_lang(text))
-    used = [surface for s, surface in vocabulary.items() if s in answer_stems]
-    missed = [surface for s, surface in vocabulary.items() if s not in answer_stems]
+    used = [surface for surface, stems in vocabulary.items() if set(stems) <= answer_stems]
+    missed = [surface for surface, stems in vocabulary.items() if not set(stems) <= answer_stems]
     count, need = len(words(text)), expected_words(rubric)
     notes = Insights(
         terms_used=used[:MAX_TERMS],
@@ -44,14 +45,10 @@ def insights(rubric: Rubric, text: str, *, injected: bool = False) -> Insights:
     return notes
 
 
-def _key_terms(rubric: Rubric, lang: str | None) -> dict[str, str]:
-    """Stem -> first surface form of the content words of the key points' phrasings in the
-    answer's language (English when the key has none in it), central ideas first."""
+def _key_terms(rubric: Rubric, lang: str | None) -> dict[str, tuple[str, ...]]:
+    """The domain terms of the key points' phrasings in the answer's language (English when
+    the key has none in it), central ideas first."""
     phrases = [ph for p in rubric.points for ph in (p.text, *p.alt)]
     same = [ph for ph in phrases if detect_lang(ph) == lang]
-    terms: dict[str, str] = {}
-    for phrase in same or [ph for ph in phrases if detect_lang(ph) == "en"]:
-        for word in words(phrase):
-            if len(word) > 2 and word not in stopwords():
-                terms.setdefault(stem(word), word)
-    return terms
+    chosen = same or [ph for ph in phrases if detect_lang(ph) == "en"]
+    return domain_terms(chosen, question_vocabulary(get_settings().corpus_dir))

@@ -314,9 +314,11 @@ def grade_offline(
     weights = [p.weight for p in rubric.points]
     score = formula.score(weights, credits, adjustment, contradicted=bool(asserted), cal=cal)
     verdict = _verdict(score, cal)
-    if not m.shares_terms and m.relevance < cal.off_topic_margin:
+    covered_any = any(c >= cal.partly_at for c in credits)
+    if m.relevance < cal.off_topic_margin and not (m.shares_terms and covered_any):
         # A label, not a penalty: such answers already score low, and a short on-topic answer
-        # in other words can land here too.
+        # in other words can land here too. Words in common with the key keep a low answer on
+        # topic only where it covers something ("learning rate" is no answer about positions).
         verdict = Verdict.OFF_TOPIC
     elif m.copied:
         score, verdict = min(score, 1.0), Verdict.INCORRECT
