@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 from platformdirs import user_cache_dir, user_data_dir
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +25,15 @@ class Settings(BaseSettings):
     ollama_host: str = Field(
         "http://127.0.0.1:11434", validation_alias=AliasChoices("OLLAMA_HOST", "COACH_OLLAMA_HOST")
     )
+
+    @field_validator("ollama_host")
+    @classmethod
+    def _scheme(cls, host: str) -> str:
+        # Ollama itself accepts a bare OLLAMA_HOST ("10.0.0.7:11434"); every client here needs
+        # the scheme, so it is added once, where the setting is read.
+        host = host.strip().rstrip("/")
+        return host if "://" in host else f"http://{host}"
+
     openai_api_key: SecretStr | None = Field(
         None, validation_alias=AliasChoices("OPENAI_API_KEY", "COACH_OPENAI_API_KEY")
     )

@@ -10,10 +10,21 @@ import pytest
 from coach.settings import get_settings
 
 
+@pytest.fixture(scope="session")
+def session_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One search index for the whole run, built by the first test that searches: never the
+    checkout's index/, whose state differs between machines."""
+    return tmp_path_factory.mktemp("index")
+
+
 @pytest.fixture(autouse=True)
-def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Point the user data dir at tmp_path and keep real provider settings out of tests."""
+def isolated_settings(
+    tmp_path: Path, session_index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """Point the user data dir at tmp_path, the index at the run's own, and keep real provider
+    settings out of tests."""
     monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("COACH_INDEX_DIR", str(session_index_dir))
     for name in ("COACH_LLM", "OPENAI_API_KEY", "OPENAI_BASE_URL", "OLLAMA_HOST"):
         monkeypatch.delenv(name, raising=False)
     get_settings.cache_clear()

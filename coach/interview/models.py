@@ -52,11 +52,6 @@ class Turn(BaseModel):
     answered_at: datetime | None = None
 
     @property
-    def is_open(self) -> bool:
-        """Still waiting for the candidate's answer."""
-        return self.answer is None and not (self.skipped or self.replaced)
-
-    @property
     def done(self) -> bool:
         return self.grade is not None or self.skipped or self.replaced
 

@@ -57,7 +57,7 @@ def default_base_url(provider: Provider, settings: Settings | None = None) -> st
     """The server settings give the provider (OLLAMA_HOST / OPENAI_BASE_URL)."""
     settings = settings or get_settings()
     if provider == "ollama":
-        return _with_scheme(settings.ollama_host)
+        return settings.ollama_host
     return (settings.openai_base_url or "https://api.openai.com/v1").rstrip("/")
 
 

@@ -22,27 +22,9 @@ from pydantic import BaseModel
 
 from coach.errors import InputError
 from coach.interview.models import InterviewState, Turn
+from coach.sessions.migrations import migrate
 from coach.settings import get_settings
 
-SCHEMA_VERSION = 1
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS sessions (
-    id TEXT PRIMARY KEY, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
-    finished INTEGER NOT NULL, backend TEXT NOT NULL, lang TEXT NOT NULL, topic TEXT,
-    questions INTEGER NOT NULL, answered INTEGER NOT NULL, mean_score REAL, state TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS turns (
-    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE, idx INTEGER NOT NULL,
-    question_id TEXT NOT NULL, topic TEXT NOT NULL, kind TEXT NOT NULL, follow_up_of INTEGER,
-    question TEXT NOT NULL, answer TEXT, score REAL, verdict TEXT, grader TEXT,
-    hints INTEGER NOT NULL, skipped INTEGER NOT NULL, revealed INTEGER NOT NULL,
-    asked_at TEXT NOT NULL, answered_at TEXT, PRIMARY KEY (session_id, idx));
-CREATE TABLE IF NOT EXISTS cards (
-    item TEXT PRIMARY KEY, card TEXT NOT NULL, due TEXT NOT NULL, updated_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS reviews (
-    item TEXT NOT NULL, session_id TEXT NOT NULL, idx INTEGER NOT NULL, rating INTEGER NOT NULL,
-    reviewed_at TEXT NOT NULL, PRIMARY KEY (item, session_id, idx));
-CREATE INDEX IF NOT EXISTS turns_by_question ON turns(question_id);
-"""
 TOPIC_PREFIX = "topic:"
 
 
@@ -90,9 +72,7 @@ class SessionStore:
         # No fuzzing: the same answers give the same schedule (and testable intervals).
         self.scheduler = Scheduler(enable_fuzzing=False)
         with self._connect() as db:
-            if db.execute("PRAGMA user_version").fetchone()[0] == 0:
-                db.executescript(_SCHEMA)
-                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            migrate(db)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -133,8 +113,9 @@ class SessionStore:
                 ),
             )
             db.executemany(
-                "INSERT OR REPLACE INTO turns VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [_turn_row(state.id, t) for t in state.turns],
+                f"INSERT OR REPLACE INTO turns ({', '.join(TURN_COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(TURN_COLUMNS))})",
+                [_turn_row(state.id, t, state.lang) for t in state.turns],
             )
 
     def load(self, session_id: str) -> InterviewState:
@@ -221,7 +202,28 @@ class SessionStore:
         ]
 
 
-def _turn_row(session_id: str, turn: Turn) -> tuple[object, ...]:
+TURN_COLUMNS = (
+    "session_id",
+    "idx",
+    "question_id",
+    "topic",
+    "kind",
+    "follow_up_of",
+    "question",
+    "answer",
+    "score",
+    "verdict",
+    "grader",
+    "hints",
+    "skipped",
+    "revealed",
+    "asked_at",
+    "answered_at",
+    "lang",
+)
+
+
+def _turn_row(session_id: str, turn: Turn, session_lang: str) -> tuple[object, ...]:
     grade = turn.grade
     return (
         session_id,
@@ -240,6 +242,7 @@ def _turn_row(session_id: str, turn: Turn) -> tuple[object, ...]:
         int(turn.revealed),
         turn.asked_at.isoformat(),
         turn.answered_at.isoformat() if turn.answered_at else None,
+        (grade.lang if grade else None) or session_lang,
     )
 
 

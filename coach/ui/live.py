@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -83,10 +81,3 @@ class LiveSessions:
             while len(self._live) > self.capacity:
                 self._live.popitem(last=False)
             return kept
-
-    @contextmanager
-    def turn(self, session_id: str) -> Iterator[Live]:
-        """The session, held for one turn."""
-        live = self.get(session_id)
-        with live.lock:
-            yield live

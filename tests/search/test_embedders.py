@@ -132,6 +132,15 @@ def test_ollama_endpoint_over_http(server: EmbeddingServer) -> None:
     assert [len(body["input"]) for _, _, body in server.requests] == [64, 6]
 
 
+def test_a_bare_ollama_host_reaches_the_embedder(
+    server: EmbeddingServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OLLAMA_HOST", server.url.removeprefix("http://"))  # as README allows
+    get_settings.cache_clear()
+    matrix = embedders.HTTPEmbedder("ollama", "nomic-embed-text").embed_passages(["a text"])
+    assert matrix.shape == (1, 3) and server.requests[-1][0] == "/api/embed"
+
+
 def test_openai_endpoint_over_http_sends_the_key_and_keeps_order(server: EmbeddingServer) -> None:
     openai = embedders.HTTPEmbedder("openai", "text-embedding-3-small")
     matrix = openai.embed_queries(["a", "bbbbbbbbbb"])
