@@ -37,7 +37,6 @@ from coach.grading.vectors import VectorCache
 from coach.text import Span, content_terms, detect_lang, sentences, words
 
 MAX_UNITS = 60
-QUESTION_TERM_WEIGHT = 0.0
 MIN_EXPLANATION = 4  # content words beyond which a multiple-choice answer explains itself
 # Texts that answer nothing; how close they come to a rubric is the floor a real answer must
 # clear to count as on topic (cosines run high between any two texts with E5).
@@ -211,11 +210,9 @@ def _point_lex(group: list[str], answer_terms: set[str], question_terms: set[str
     Words of the question are left out: a candidate gets them for free by echoing it."""
     shares = []
     for variant in group:
-        terms = set(content_terms(variant))
-        own, echoed = terms - question_terms, terms & question_terms
-        if own:
-            found = len(own & answer_terms) + QUESTION_TERM_WEIGHT * len(echoed & answer_terms)
-            shares.append(found / (len(own) + QUESTION_TERM_WEIGHT * len(echoed)))
+        wanted = set(content_terms(variant)) - question_terms
+        if wanted:
+            shares.append(len(wanted & answer_terms) / len(wanted))
     return max(shares) if shares else None
 
 
