@@ -2,9 +2,10 @@
 
 The model judges each key point and names wrong claims; its statuses are scored with the
 offline grader's own formula (formula.py), so the model never states a number. That reading
-leads (LLM_WEIGHT), since a model reads meaning better than cosines do; but it can be talked
-into things. The evidence therefore bounds it: an answer the evidence finds empty, off topic,
-copied from the question or addressed to the grader keeps the lower of the two scores;
+is blended with the offline score (settings.llm_grade_weight, 0.3 by default: a small local
+model reads worse than the evidence, bench/RESULTS.md); and a model can be talked into
+things. The evidence therefore bounds it: an answer the evidence finds empty, off topic, copied
+from the question or addressed to the grader keeps the lower of the two scores;
 elsewhere the model may lift the score above the evidence's by up to MAX_LIFT points: nothing
 at an offline score of LIFT_FROM or below (the evidence found nothing), the full lift from
 FULL_LIFT_AT up. Calculators and option checks are never overruled.
@@ -16,8 +17,8 @@ from coach.grading import formula
 from coach.grading.calibration import CALIBRATION, Calibration
 from coach.grading.llm import Judgment
 from coach.grading.models import AnswerSpan, Grade, KeyPointResult, PointStatus, Verdict
+from coach.settings import get_settings
 
-LLM_WEIGHT = 0.7
 MAX_LIFT = 4.0
 LIFT_FROM, FULL_LIFT_AT = 2.0, 6.0
 GATED = (Verdict.EMPTY, Verdict.OFF_TOPIC)
@@ -74,7 +75,8 @@ def _score(offline: Grade, grade: Grade, reading: float) -> tuple[float, Verdict
     if offline.choice_check is not None or offline.numeric_check is not None:
         # The option or the calculator decides; the model adds its reading of the reasoning.
         return offline.score, offline.verdict, None
-    blended = LLM_WEIGHT * reading + (1 - LLM_WEIGHT) * offline.score
+    weight = get_settings().llm_grade_weight
+    blended = weight * reading + (1 - weight) * offline.score
     ceiling = offline.score + lift(offline.score)
     note = None
     if blended > ceiling:

@@ -62,4 +62,6 @@ def test_llm_ranking_with_an_obedient_gullible_model(
         model = scripted_grader(lambda answer, table=by_text: table.get(answer, 1.0))
         scores = _scores(case, model)
         _assert_ranked(case, scores)
-        assert scores["excellent"] >= 7.5, scores
+        # A model that calls every point covered never lowers an excellent answer.
+        offline = grade(case["id"], case["excellent"], retrieve=False).score
+        assert scores["excellent"] >= offline, scores
