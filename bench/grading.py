@@ -110,8 +110,9 @@ def markdown(results: list[dict], command: str, load: tuple[float, float]) -> st
     lines = [
         SECTION,
         "",
-        f"Offline grader (embedder {CALIBRATION.embedder}; score curve fitted on the interview "
-        f"dev set's `train`, off-topic margin and lex imputation on Beetle `train`), "
+        f"Offline grader in teacher mode (embedder {CALIBRATION.embedder}; each answer against "
+        "its own reference, cut into points and scored with the reference profile, whose curve, "
+        "off-topic margin and lex imputation are fitted on Beetle `train`), "
         f"{os.cpu_count()} CPU cores shared with other work (load average "
         f"{load[0]:.1f} at the start, {load[1]:.1f} at the end: speed figures scale with it). "
         f"Command: `{command}`",
