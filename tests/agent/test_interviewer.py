@@ -18,7 +18,7 @@ from coach.interview.machine import Interview, new_state
 from coach.interview.models import InterviewConfig
 from coach.sessions.store import SessionStore
 from coach.settings import get_settings
-from tests.conftest import FakeChatModel, tool_call
+from tests.fakes.llm import FakeChatModel, tool_call
 from tests.interview.conftest import NUMERIC, OPEN, of_type, types
 
 SPEC = "openai:test-model"

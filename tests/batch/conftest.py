@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FakeEmbedder
+from tests.fakes.embedder import FakeEmbedder
 
 
 @pytest.fixture

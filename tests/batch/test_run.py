@@ -19,7 +19,7 @@ from langchain_core.messages import BaseMessage
 from coach.batch import run as batch
 from coach.batch.run import run
 from tests.batch.conftest import results, write_jsonl
-from tests.conftest import FakeChatModel
+from tests.fakes.llm import FakeChatModel
 from tests.grading.conftest import judgment, sent_data
 from tests.servers.base import Reply
 from tests.servers.openai import OpenAIServer

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from coach.search import store
-from tests.conftest import FakeEmbedder
+from tests.fakes.embedder import FakeEmbedder
 
 
 def test_build_then_info_prints_the_manifest(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from coach.search import store
-from tests.conftest import FakeEmbedder
+from tests.fakes.embedder import FakeEmbedder
 
 FIELDS = {"rank", "score", "source", "question_id", "text", "text_en", "section"}
 

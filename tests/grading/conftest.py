@@ -14,7 +14,7 @@ import yaml
 from langchain_core.messages import BaseMessage
 
 from coach.grading.injection import find
-from tests.conftest import FakeChatModel
+from tests.fakes.llm import FakeChatModel
 
 CASES_FILE = Path(__file__).with_name("calibration_cases.yaml")
 KINDS = ("excellent", "partial", "wrong", "gibberish", "copied", "injection")

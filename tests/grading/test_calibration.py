@@ -12,7 +12,7 @@ import pytest
 from coach.corpus import key as key_store
 from coach.grading import grade
 from coach.settings import get_settings
-from tests.conftest import FakeChatModel
+from tests.fakes.llm import FakeChatModel
 from tests.grading.conftest import KINDS
 
 LOW = ("wrong", "gibberish", "copied", "injection")

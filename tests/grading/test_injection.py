@@ -7,7 +7,7 @@ import pytest
 
 from coach.grading import grade
 from coach.grading.injection import blank, find
-from tests.conftest import FakeChatModel
+from tests.fakes.llm import FakeChatModel
 
 # (kind, language) → text a candidate plants; "before" ones open the answer.
 INJECTIONS = {

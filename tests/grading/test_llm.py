@@ -16,7 +16,7 @@ from coach.grading.models import PointStatus, Verdict
 from coach.grading.rubric import build
 from coach.llm.backends import make_chat_model
 from coach.settings import get_settings
-from tests.conftest import FakeChatModel
+from tests.fakes.llm import FakeChatModel
 from tests.grading.conftest import judgment, sent_data
 from tests.servers.base import Reply
 from tests.servers.ollama import OllamaServer

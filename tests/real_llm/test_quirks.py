@@ -20,7 +20,7 @@ from coach.llm.failures import is_bad_output, truncated_reply
 from coach.llm.transport import RetryPolicy, RetryTransport
 from coach.settings import get_settings
 from scripts import local_llm
-from tests.conftest import FakeChatModel
+from tests.fakes.llm import FakeChatModel
 from tests.grading.conftest import judgment
 
 # llama-server's words when the model's output does not fit the tool-call format it derived

@@ -9,7 +9,7 @@ import pytest
 
 from coach.errors import IndexStaleError, InputError
 from coach.search import embedders, hybrid, store
-from tests.conftest import FakeEmbedder
+from tests.fakes.embedder import FakeEmbedder
 
 
 @pytest.fixture

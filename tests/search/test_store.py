@@ -14,7 +14,8 @@ from coach.corpus import key
 from coach.errors import CoachError, IndexStaleError
 from coach.search import store
 from coach.search.chunks import ChunkingParams
-from tests.conftest import MINI_KEY, FakeEmbedder
+from tests.fakes.corpus import MINI_KEY
+from tests.fakes.embedder import FakeEmbedder
 
 
 @pytest.fixture
