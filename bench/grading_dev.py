@@ -25,7 +25,7 @@ from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LinearRegression
 
 from coach.corpus import bank as bank_store
-from coach.grading import grade, rubric, vectors, warm
+from coach.grading import formula, grade, rubric, vectors, warm
 from coach.grading.calibration import CALIBRATION, Calibration
 from coach.grading.offline import measure
 from coach.settings import get_settings
@@ -128,9 +128,7 @@ def features(rows: list[dict], build: Callable[[dict], rubric.Rubric] | None = N
 
 
 def coverage(f: dict, cal: Calibration) -> float:
-    credits = [cal.credit(sim, lex) for sim, lex in f["points"]]
-    total = sum(f["weights"])
-    return float(np.dot(f["weights"], credits) / total) if total else 0.0
+    return formula.coverage(f["weights"], [cal.credit(sim, lex) for sim, lex in f["points"]])
 
 
 def fit(found: list[dict] | None = None, truth: np.ndarray | None = None) -> Calibration:

@@ -28,9 +28,11 @@ STATUS_CREDIT = {
 }
 
 
-def coverage(weights: Sequence[float], credits: Sequence[float]) -> float:
-    total = sum(weights)
-    return sum(w * c for w, c in zip(weights, credits, strict=True)) / total if total else 0.0
+def coverage(weights: Sequence[float], credits: Sequence[float | None]) -> float:
+    """Weighted mean over the points that have a value (None: nothing to measure there)."""
+    pairs = [(w, c) for w, c in zip(weights, credits, strict=True) if c is not None]
+    total = sum(w for w, _ in pairs)
+    return sum(w * c for w, c in pairs) / total if total else 0.0
 
 
 def score(

@@ -217,10 +217,7 @@ def _point_lex(group: list[str], answer_terms: set[str], question_terms: set[str
 
 
 def _weighted(rubric: Rubric, values: Sequence[float | None]) -> float:
-    """Weighted mean over the points that have a value."""
-    pairs = [(p.weight, v) for p, v in zip(rubric.points, values, strict=True) if v is not None]
-    total = sum(w for w, _ in pairs)
-    return sum(w * v for w, v in pairs) / total if total else 0.0
+    return formula.coverage([p.weight for p in rubric.points], values)
 
 
 def _copied(answer_terms: set[str], question_terms: set[str], question_sim: float) -> bool:
