@@ -13,6 +13,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+def with_scheme(host: str) -> str:
+    """A server address with its scheme: hosts are often written bare ("127.0.0.1:11434")."""
+    host = host.strip().rstrip("/")
+    return host if "://" in host else f"http://{host}"
+
+
 class Settings(BaseSettings):
     """Settings in effect; `COACH_*` for our own names, conventional names for providers."""
 
@@ -31,8 +37,7 @@ class Settings(BaseSettings):
     def _scheme(cls, host: str) -> str:
         # Ollama itself accepts a bare OLLAMA_HOST ("10.0.0.7:11434"); every client here needs
         # the scheme, so it is added once, where the setting is read.
-        host = host.strip().rstrip("/")
-        return host if "://" in host else f"http://{host}"
+        return with_scheme(host)
 
     openai_api_key: SecretStr | None = Field(
         None, validation_alias=AliasChoices("OPENAI_API_KEY", "COACH_OPENAI_API_KEY")

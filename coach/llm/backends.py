@@ -15,7 +15,7 @@ import httpx
 
 from coach.errors import InputError
 from coach.llm.transport import AsyncRetryTransport, RetryTransport
-from coach.settings import Settings, get_settings
+from coach.settings import Settings, get_settings, with_scheme
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -50,7 +50,7 @@ def parse_spec(spec: str | None = None, settings: Settings | None = None) -> Bac
     if not sep or provider not in PROVIDERS or not model:
         raise InputError("llm", text, SPEC_HELP)
     kind: Provider = "ollama" if provider == "ollama" else "openai"
-    return Backend(kind, model, _with_scheme(url) if url else default_base_url(kind, settings))
+    return Backend(kind, model, with_scheme(url) if url else default_base_url(kind, settings))
 
 
 def default_base_url(provider: Provider, settings: Settings | None = None) -> str:
@@ -77,12 +77,6 @@ def api_key(backend: Backend, settings: Settings) -> str | None:
     if backend.base_url != default_base_url("openai", settings):
         return None
     return settings.openai_api_key.get_secret_value()
-
-
-def _with_scheme(host: str) -> str:
-    # OLLAMA_HOST and servers typed into a spec are often written bare ("127.0.0.1:11434").
-    host = host.strip().rstrip("/")
-    return host if "://" in host else f"http://{host}"
 
 
 def make_chat_model(spec: str | None = None) -> BaseChatModel | None:
