@@ -223,6 +223,7 @@ def start(
     context: int = 12288,
     max_tokens: int = -1,
     threads: int = 2,
+    alias: str | None = ALIAS,
     log: Path | None = None,
     timeout: float = 180.0,
 ) -> Server:
@@ -231,6 +232,7 @@ def start(
     `native_tools` uses our chat template, with which the server returns proper `tool_calls`;
     without it the GGUF's own template is used and the model writes tool calls as JSON text.
     `max_tokens` caps every reply server-side (-1: no cap); a request's own max_tokens wins.
+    `alias=None` starts it as users usually do: /v1/models then lists the GGUF's file path.
     Two slots of `context / 2` tokens each: the agent's conversation and the LLM grader's
     prompt each keep their own cached prefix (reading a prompt runs at ~70 tokens/s on 2
     cores), instead of evicting each other on every graded answer.
@@ -238,7 +240,9 @@ def start(
     binary, gguf = install(), fetch(model)
     port = port or free_port()
     command = [str(binary), "--model", str(gguf), "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--jinja", "-c", str(context), "-t", str(threads), "-np", "2", "--alias", ALIAS]
+    command += ["--jinja", "-c", str(context), "-t", str(threads), "-np", "2"]
+    if alias:
+        command += ["--alias", alias]
     command += ["-n", str(max_tokens), "--no-webui", "--metrics"]
     if native_tools:
         command += ["--chat-template-file", str(TEMPLATE)]

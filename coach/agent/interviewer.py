@@ -108,15 +108,16 @@ class AgentInterviewer:
         self.tools = InterviewTools(interview)
         self.scope = TurnScope()
         backend = parse_spec(spec)
+        self.text_calls = TextToolCalls(
+            settings.llm_tool_mode,
+            fill_content=backend is not None and backend.provider == "openai",
+        )
         middleware: list[AgentMiddleware[Any, Any, Any]] = [
             ToolErrorMiddleware(on_error=on_tool_error),
             ModelCallLimitMiddleware(run_limit=settings.max_model_calls, exit_behavior="error"),
             ToolCallLimitMiddleware(run_limit=settings.max_tool_calls, exit_behavior="error"),
             self.scope,
-            TextToolCalls(
-                settings.llm_tool_mode,
-                fill_content=backend is not None and backend.provider == "openai",
-            ),
+            self.text_calls,
         ]
         self.graph = create_agent(model, self.tools.all(), middleware=middleware)
         self.recursion_limit = 2 * (settings.max_model_calls + settings.max_tool_calls) + 4
@@ -331,6 +332,16 @@ class AgentInterviewer:
                 detail=outcome.text, models=settings.max_model_calls, tools=settings.max_tool_calls
             )
             self._notice(code, f"{why}; the turn was completed by the rules.")
+        if outcome.problem == "bad_output" and self.text_calls.mode != "react":
+            # The server's chat template cannot parse this model's tool calls, and it will not
+            # start to: without tools in the request there is nothing for it to parse, and the
+            # model writes its calls in the text protocol, which we parse.
+            self.text_calls.mode = "react"
+            self._notice(
+                "text_protocol",
+                "The server cannot parse this model's tool calls; from now on tools are "
+                "called through the text protocol.",
+            )
 
     def _go_offline(self, failure: LLMUnavailable) -> None:
         self.offline = True
@@ -381,19 +392,16 @@ def open_interviewer(
         state.backend = "offline"
         return interview
     if not found.usable:
-        why = (
-            found.error
-            or f"model '{backend.model}' is not among the models the "
-            f"server lists ({', '.join(found.models[:8])})"
-        )
         interview.notice(
             "offline_fallback",
-            f"LLM backend {spec} unavailable: {why}; "
+            f"LLM backend {spec} unavailable: {found.error}; "
             "continuing offline (rules-based interviewer and grader).",
             "warning",
         )
         state.backend = "offline"
         return interview
+    if found.unlisted_warning:
+        interview.notice("model_unlisted", f"LLM backend {spec}: {found.unlisted_warning}.", "info")
     model = make_chat_model(spec)
     assert model is not None
     return AgentInterviewer(interview, model, spec)

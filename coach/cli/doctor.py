@@ -58,8 +58,8 @@ def _print(report: Report) -> None:
         detail = f"{backend.backend} at {backend.base_url}; models: {models}"
         if backend.error:
             detail += f"; {backend.error}"
-        elif backend.model_available is False:
-            detail += "; the model is not among them"
+        elif backend.unlisted_warning:
+            detail += f"; warning: {backend.unlisted_warning}"
         if backend.tool_calling:
             detail += f"; tool calling: {backend.tool_calling}"
         elif backend.tool_error:

@@ -23,13 +23,26 @@ class BackendCheck(BaseModel):
     base_url: str
     reachable: bool
     models: list[str] = Field(default_factory=list)
-    model_available: bool | None = None  # None: the server does not list models
+    # None: the server lists no models. False is only a warning: llama-server lists its model
+    # by file path and LM Studio or vLLM alias names, yet all serve whatever name is asked for;
+    # a server that really lacks the model says so on the first chat call.
+    model_available: bool | None = None
     error: str | None = None
 
     @property
     def usable(self) -> bool:
-        """Worth trying: it answered, and does not deny having the model."""
-        return self.reachable and self.error is None and self.model_available is not False
+        """Worth trying: it answered without an error."""
+        return self.reachable and self.error is None
+
+    @property
+    def unlisted_warning(self) -> str | None:
+        """Why the model may not be served, when the server lists models but not this one."""
+        if self.model_available is not False:
+            return None
+        return (
+            f"the server does not list this model (it lists: {', '.join(self.models[:6])}); "
+            "trying it anyway: many servers answer to any name"
+        )
 
 
 def check(spec: str | None = None, *, timeout: float | None = None) -> BackendCheck | None:
@@ -97,6 +110,12 @@ class BackendReport(BackendCheck):
     # none: the model ignored the tool. None when not probed.
     tool_calling: ToolCalling | None = None
     tool_error: str | None = None
+
+    @property
+    def usable(self) -> bool:
+        """Reachable, and the probe's chat call (when made) did not fail: a server that lacks
+        the model fails here, with its own message."""
+        return super().usable and self.tool_error is None
 
 
 def backend_report(spec: str | None = None, *, probe_tools: bool = True) -> BackendReport | None:

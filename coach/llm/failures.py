@@ -105,7 +105,10 @@ def _cause(
     if status in (401, 403):
         return f"the API key was rejected (HTTP {status}); check OPENAI_API_KEY"
     if status == 404:
-        return f"unknown model '{model}' at {where} (HTTP 404), or a wrong base URL"
+        return (
+            f"unknown model '{model}' at {where} (HTTP 404), or a wrong base URL; "
+            f"the server said: {_first_line(exc)}"
+        )
     if status == 429:
         return f"rate limited (HTTP 429){tries}"
     if status is not None and status >= 500:

@@ -44,13 +44,13 @@ def backend_line(report: BackendCheck | None) -> str:
     if report is None:
         return OFFLINE_LINE
     where = f"`{report.backend}` at `{report.base_url}`"
+    if report.usable and report.unlisted_warning:
+        return f"✓ Backend {where}: reachable; {report.unlisted_warning}."
     if report.usable:
         return f"✓ Backend {where}: reachable, model available."
-    why = report.error or "the server does not list this model"
-    if report.models:
-        why += f" (it lists: {', '.join(report.models[:6])})"
     return (
-        f"⚠ Backend {where} is not usable: {why}. Interviews run offline until it answers."
+        f"⚠ Backend {where} is not usable: {report.error}. "
+        "Interviews run offline until it answers."
         f"\n\n{OFFLINE_LINE}"
     )
 

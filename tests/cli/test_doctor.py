@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 
 import pytest
@@ -66,11 +67,18 @@ def test_unreachable_backend(
     assert "BAD backend" in text.out and "cannot reach" in text.out
 
 
-def test_unknown_model(coach: Callable[..., Run], server: tuple[str, ScriptedServer]) -> None:
+def test_an_unlisted_model_is_a_warning_until_a_chat_call_fails(
+    coach: Callable[..., Run], server: tuple[str, ScriptedServer]
+) -> None:
     provider, _ = server
     run = coach("doctor", "--llm", f"{provider}:other", "--json", "--no-probe")
     backend = json.loads(run.out)["backend"]
-    assert backend["model_available"] is False and json.loads(run.out)["ok"] is False
+    assert backend["model_available"] is False and json.loads(run.out)["ok"] is True
+    text = coach("doctor", "--llm", f"{provider}:other", "--no-probe").out
+    assert "warning: the server does not list this model (it lists: test-model)" in text
+    probed = json.loads(coach("doctor", "--llm", f"{provider}:other", "--json").out)
+    assert probed["ok"] is False
+    assert re.search(r"other.*(not found|does not exist)", probed["backend"]["tool_error"])
 
 
 def test_bad_key(

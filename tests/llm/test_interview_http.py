@@ -130,11 +130,34 @@ def test_server_down_at_start(backend: tuple[str, ScriptedServer]) -> None:
     assert of_type(list(interviewer.respond("84 GB")), "grade")
 
 
-def test_unknown_model_at_start(backend: tuple[str, ScriptedServer]) -> None:
+def test_a_model_the_server_lacks_fails_on_its_first_call_with_the_servers_words(
+    backend: tuple[str, ScriptedServer],
+) -> None:
     spec, _ = backend
     interviewer, opening = start(spec.replace("test-model", "missing"))
-    assert isinstance(interviewer, Interview)
-    assert "not among the models" in of_type(opening, "notice")[0].text
+    notice = of_type(opening, "notice")[0]
+    assert notice.code == "model_unlisted" and "it lists: test-model" in notice.text
+    events = list(interviewer.respond("84 GB"))
+    fallback = of_type(events, "notice")[0]
+    assert fallback.code == "offline_fallback"
+    assert re.search(r"missing.*(not found|does not exist)", fallback.text), fallback.text
+    assert of_type(events, "grade") and of_type(events, "question")
+
+
+def test_a_server_listing_its_model_by_file_path_still_gets_the_interview(
+    openai_server: OpenAIServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """llama-server started without --alias lists the GGUF path and answers to any name."""
+    monkeypatch.setenv("COACH_LLM_GRADING", "false")
+    openai_server.models = ["/models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"]
+    openai_server.serves_any_model = True
+    openai_server.fallback = interviewer_model
+    interviewer, opening = start("openai:qwen2.5-coder-1.5b")
+    assert isinstance(interviewer, AgentInterviewer)
+    assert [n.code for n in of_type(opening, "notice")] == ["model_unlisted"]
+    events = list(interviewer.respond("84 GB: weights, gradients and momentum, 28 GB each."))
+    assert not of_type(events, "notice") and not interviewer.offline
+    assert of_type(events, "message")[0].text.startswith("You scored")
 
 
 def _after_first_turn(spec: str, server: ScriptedServer) -> tuple[Interviewer, list[Event]]:
@@ -296,9 +319,40 @@ def test_unparseable_model_output_is_a_turn_problem(backend: tuple[str, Scripted
     server.push(Reply.fail(500, "Failed to parse input: output does not match the expected format"))
     events = list(interviewer.respond("generative models learn p(x, y)"))
     assert len(server.chat_requests) == asked + 1  # not retried
-    assert [e.code for e in of_type(events, "notice")] == ["garbled_reply", "not_graded"]
+    codes = [e.code for e in of_type(events, "notice")]
+    assert codes == ["garbled_reply", "text_protocol", "not_graded"]
     assert isinstance(interviewer, AgentInterviewer) and not interviewer.offline
     assert of_type(events, "grade") and of_type(events, "question")
+
+
+def test_a_server_that_never_parses_tool_calls_is_served_through_the_text_protocol(
+    backend: tuple[str, ScriptedServer],
+) -> None:
+    """A template that cannot parse the model's calls fails every request carrying tools; the
+    session detects it once and the next turns go through the text protocol, model-phrased."""
+    spec, server = backend
+    steps = iter(
+        [
+            "Thought: grade it.\nAction: grade_answer\nAction Input: {}",
+            "Thought: move on.\nAction: next_question\nAction Input: {}",
+            "Thought: done.\nFinal Answer: Solid answer [ru-lecture-002].",
+        ]
+    )
+
+    def template_without_tool_parsing(body: dict[str, Any]) -> Reply:
+        if body.get("tools"):
+            return Reply.fail(500, "Failed to parse tool call arguments as JSON")
+        return Reply.say(next(steps))
+
+    server.fallback = template_without_tool_parsing
+    interviewer, _ = start(spec, questions=3)
+    first = list(interviewer.respond("84 GB"))
+    assert "text_protocol" in [e.code for e in of_type(first, "notice")]
+    second = list(interviewer.respond("A generative model learns p(x, y)."))
+    assert not of_type(second, "notice")
+    assert [e.name for e in of_type(second, "tool_call")] == ["grade_answer", "next_question"]
+    assert of_type(second, "message")[0].text == "Solid answer [ru-lecture-002]."
+    assert not server.chat_requests[-1].get("tools")
 
 
 def test_injection_with_an_obedient_llm_grader(

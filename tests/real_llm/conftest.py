@@ -21,7 +21,9 @@ SPEC = "openai:local"
 MAX_TOKENS = 400
 
 
-def start_server(*, native_tools: bool = True) -> local_llm.Server:
+def start_server(
+    *, native_tools: bool = True, alias: str | None = local_llm.ALIAS
+) -> local_llm.Server:
     """A fresh server, or a failure saying what to build or fetch (a skip only by setting)."""
     if get_settings().skip_real_llm:
         pytest.skip("real-model tier skipped by COACH_SKIP_REAL_LLM")
@@ -30,7 +32,7 @@ def start_server(*, native_tools: bool = True) -> local_llm.Server:
         pytest.fail(
             f"real-model tier: {gap}; or set COACH_SKIP_REAL_LLM=1 to skip the tier", pytrace=False
         )
-    return local_llm.start(MODEL, native_tools=native_tools, max_tokens=MAX_TOKENS)
+    return local_llm.start(MODEL, native_tools=native_tools, max_tokens=MAX_TOKENS, alias=alias)
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,8 @@
-"""Native tool calling off: the GGUF's own chat template, under which the model writes its tool
-calls as text. The agent's text-ReAct mode (no tools sent, Action / Observation lines) must
-still get the answer graded through grade_answer and show no protocol text to the candidate."""
+"""The server as users start it: the GGUF's own chat template (under which the model writes its
+tool calls as text) and no `--alias` (so /v1/models lists the file path, not the name the user
+types). The agent must still run a model-phrased interview: in text-ReAct mode (no tools sent,
+Action / Observation lines) and in the default mode, with the answer graded through
+grade_answer and no protocol text shown to the candidate."""
 
 from __future__ import annotations
 
@@ -13,16 +15,18 @@ from coach.interview.models import InterviewConfig
 from coach.llm.text_calls import looks_like_protocol
 from coach.settings import get_settings
 from scripts import local_llm
-from tests.real_llm.conftest import SPEC, point_at, start_server
+from tests.real_llm.conftest import point_at, start_server
 from tests.real_llm.test_interview import ANSWERS, QUESTIONS, of
 
 # Minutes per test on a quiet 2-core machine; far more when it is shared.
 pytestmark = [pytest.mark.real_llm, pytest.mark.timeout(1800)]
+# What a user types: the model's name, not the path the server lists.
+USER_SPEC = "openai:qwen2.5-coder-1.5b"
 
 
 @pytest.fixture(scope="module")
 def gguf_server() -> Iterator[local_llm.Server]:
-    server = start_server(native_tools=False)
+    server = start_server(native_tools=False, alias=None)
     yield server
     server.stop()
 
@@ -38,7 +42,7 @@ def test_text_react_without_native_tools(
     # The agent's text protocol is under test; the LLM grader has its own (and costs minutes).
     monkeypatch.setenv("COACH_LLM_GRADING", "false")
     get_settings.cache_clear()
-    spec = f"{SPEC}@{gguf_server.base_url}"
+    spec = f"{USER_SPEC}@{gguf_server.base_url}"
     config = InterviewConfig(questions=1, lang="en", llm=spec, follow_ups=0, review=QUESTIONS[:1])
     interviewer = open_interviewer(config)
     assert isinstance(interviewer, AgentInterviewer)
@@ -53,3 +57,24 @@ def test_text_react_without_native_tools(
     )
     assert "Action:" not in shown and "Observation:" not in shown
     assert not looks_like_protocol(shown)
+
+
+def test_default_mode_against_the_server_as_users_start_it(
+    gguf_server: local_llm.Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    point_at(gguf_server, monkeypatch)
+    monkeypatch.setenv("COACH_LLM_GRADING", "false")
+    get_settings.cache_clear()
+    spec = f"{USER_SPEC}@{gguf_server.base_url}"
+    config = InterviewConfig(questions=2, lang="en", llm=spec, follow_ups=0, review=QUESTIONS[:2])
+    interviewer = open_interviewer(config)
+    assert isinstance(interviewer, AgentInterviewer)
+    opening = list(interviewer.start())
+    assert [n.code for n in of(opening, "notice")] == ["model_unlisted"]
+    events = [e for answer in ANSWERS[:2] for e in interviewer.respond(answer)]
+    assert [g.question_id for g in of(events, "grade")] == QUESTIONS[:2]
+    assert not interviewer.offline
+    shown = "".join(e.text for e in of(events, "token")) + "".join(
+        e.text for e in of(events, "message")
+    )
+    assert of(events, "message") and not looks_like_protocol(shown)

@@ -14,6 +14,9 @@ class OpenAIServer(ScriptedServer):
     # llama-cpp-python's server answers HTTP 500 to an assistant turn that calls tools with
     # `content: null`; set this to behave the same.
     rejects_null_content = False
+    # llama-server lists its model by file path and answers to any model name; set this to
+    # behave the same.
+    serves_any_model = False
 
     @property
     def base_url(self) -> str:
@@ -38,7 +41,7 @@ class OpenAIServer(ScriptedServer):
     def check_chat(self, headers: dict[str, str], body: dict[str, Any]) -> Reply | None:
         if not self._key_ok(headers):
             return Reply(status=401, error="Incorrect API key provided.")
-        if body.get("model") not in self.models:
+        if not self.serves_any_model and body.get("model") not in self.models:
             return Reply(status=404, error=f"The model `{body.get('model')}` does not exist")
         if self.rejects_null_content and any(
             m.get("role") == "assistant" and m.get("content") is None
