@@ -66,8 +66,12 @@ _METRIC_WORDS = {
 
 def grade(row: dict[str, Any]) -> dict[str, Any]:
     from coach.calculators.ask import answer
+    from coach.errors import CoachError
 
-    reply = answer(row["question"])
+    try:
+        reply = answer(row["question"])
+    except CoachError as exc:  # a misreading the calculator rejected: a miss, not a crash
+        return {**row, "ok": False, "status": "error", "got": None, "message": str(exc)}
     value = answered_value(row, reply.results[0]) if reply.results else None
     ok = value is not None and abs(value - row["expected"]) <= row["tolerance"] * abs(
         row["expected"]

@@ -4,6 +4,7 @@ Chinchilla compute-optimal tokens (≈ 20 tokens per parameter)."""
 from __future__ import annotations
 
 import math
+from typing import Literal
 
 from pydantic import Field, field_validator
 
@@ -77,6 +78,9 @@ class TrainingFlopsQuery(Query):
     )
     gpus: int = Field(1, gt=0)
     mfu: float = Field(0.4, gt=0, le=1, description="model FLOPs utilisation")
+    report: Literal["flops", "time"] = Field(
+        "flops", description="the headline value: FLOPs, or hours of training (needs gpu_tflops)"
+    )
 
 
 def training_flops(q: TrainingFlopsQuery) -> CalcResult:
@@ -98,10 +102,12 @@ def training_flops(q: TrainingFlopsQuery) -> CalcResult:
             f"= {num(days)} days"
         )
         breakdown["days"] = days
+        breakdown["hours"] = days * 24
+    timed = q.report == "time" and "hours" in breakdown
     return CalcResult(
         tool="training_flops",
-        value=total,
-        unit="FLOPs",
+        value=breakdown["hours"] if timed else total,
+        unit="hours" if timed else "FLOPs",
         breakdown=breakdown,
         steps=steps,
         assumptions=[
@@ -113,6 +119,7 @@ def training_flops(q: TrainingFlopsQuery) -> CalcResult:
 class ChinchillaQuery(Query):
     params: OptionalCount = Field(None, description="model size N; gives D = 20·N")
     flops: float | None = Field(None, gt=0, description="compute budget C; gives N = sqrt(C/120)")
+    tokens: OptionalCount = Field(None, description="token budget D; gives N = D/20")
 
 
 def chinchilla(q: ChinchillaQuery) -> CalcResult:
@@ -128,14 +135,18 @@ def chinchilla(q: ChinchillaQuery) -> CalcResult:
             f"= {short(n)} parameters",
             f"D = {r}·N = {short(r * n)} tokens",
         ]
+    elif q.tokens is not None:
+        n = q.tokens / r
+        steps = [f"N = D/{r} = {short(q.tokens)}/{r} = {short(n)} parameters"]
     else:
-        raise InputError("params", None, "give params or flops")
+        raise InputError("params", None, "give params, flops or tokens")
     tokens = r * n
     steps.append(f"compute C = 6·N·D = {num(6 * n * tokens)} FLOPs")
+    asked_size = q.params is None and q.flops is None  # a token budget asks for the size
     return CalcResult(
         tool="chinchilla",
-        value=tokens,
-        unit="tokens",
+        value=n if asked_size else tokens,
+        unit="parameters" if asked_size else "tokens",
         breakdown={"params": n, "tokens": tokens, "flops": 6 * n * tokens},
         steps=steps,
         assumptions=[

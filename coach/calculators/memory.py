@@ -85,6 +85,9 @@ class MemoryQuery(Query):
     fsdp: bool = Field(False, description="FSDP full sharding (= ZeRO stage 3)")
     gpus: int = Field(1, gt=0, description="data-parallel GPUs that share the sharded state")
     overhead_gb: float = Field(0.0, ge=0, description="framework/CUDA overhead to add, in GB")
+    overhead_pct: float = Field(
+        0.0, ge=0, le=300, description="overhead as a share of the rest, in % (the 1.2x rule: 20)"
+    )
 
     _precisions = field_validator("precision", "kv_dtype", mode="before")(normalize_precision)
     _modes = field_validator("mode", mode="before")(normalizer(_MODE_ALIASES))
@@ -269,6 +272,11 @@ def _parts(q: MemoryQuery, convention: str) -> tuple[int, list[_Part], list[str]
     stage = 3 if q.fsdp else q.zero
     if stage and q.gpus > 1:
         steps += _shard(parts, stage, q.gpus)
+    if q.overhead_pct:
+        # A share of what each GPU holds, so it comes after sharding.
+        rest = sum(p.bytes for p in parts)
+        text = f"overhead: {num(q.overhead_pct)} % of {num(rest / 1e9)} GB (given)"
+        parts.append(_Part("overhead_share", rest * q.overhead_pct / 100, text))
     return n, parts, steps, notes
 
 
@@ -298,7 +306,7 @@ def _assumptions(q: MemoryQuery, notes: list[str], precision: str) -> list[str]:
         out.append("ZeRO/FSDP on 1 GPU shards nothing")
     if q.gpus > 1 and not (q.zero or q.fsdp):
         out.append(f"no sharding: each of the {q.gpus} data-parallel GPUs holds a full replica")
-    if not q.overhead_gb:
+    if not (q.overhead_gb or q.overhead_pct):
         out.append("CUDA context and allocator overhead (often 0.5-1 GB+) not included")
     return out
 
@@ -322,7 +330,7 @@ def estimate(q: MemoryQuery) -> MemoryEstimate:
         + " + ".join(num(gb(v)) for v in breakdown.values())
         + f" = {num(gb(total))} GB = {num(gib(total))} GiB"
     )
-    extras = {"activations", "kv_cache", "overhead"} & breakdown.keys()
+    extras = {"activations", "kv_cache", "overhead", "overhead_share"} & breakdown.keys()
     if per_param and q.mode in ("inference", "train") and not extras:
         steps.append(
             f"= {num(sum(per_param.values()))} bytes per parameter"

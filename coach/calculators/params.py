@@ -12,7 +12,7 @@ from coach.calculators.result import CalcResult, Query
 from coach.calculators.units import num, short
 from coach.errors import InputError
 
-Kind = Literal["rnn", "lstm", "gru", "attention", "block", "embedding", "lora", "model"]
+Kind = Literal["rnn", "lstm", "gru", "attention", "block", "stack", "embedding", "lora", "model"]
 LoraTarget = Literal["q", "k", "v", "o", "gate", "up", "down"]
 GATES = {"rnn": 1, "gru": 3, "lstm": 4}
 
@@ -26,13 +26,14 @@ class ParamsQuery(Query):
     """What to count. Which fields matter depends on `kind` (see each field's description)."""
 
     kind: Kind = Field(
-        description="rnn | lstm | gru | attention | block | embedding | lora | model"
+        description="rnn | lstm | gru | attention | block | stack (≈12·L·d², no embeddings) | "
+        "embedding | lora | model"
     )
     input_size: int | None = Field(None, gt=0, description="rnn/lstm/gru: input features")
     hidden_size: int | None = Field(
         None, gt=0, description="rnn/lstm/gru hidden units; attention/block/embedding model width"
     )
-    layers: int = Field(1, gt=0, description="rnn/lstm/gru: stacked layers")
+    layers: int = Field(1, gt=0, description="rnn/lstm/gru/stack: stacked layers; lora: layers")
     bidirectional: bool = False
     bias_vectors: Literal[0, 1, 2] = Field(
         2, description="rnn/lstm/gru biases per gate: 2 as in PyTorch (b_ih, b_hh), 1 as in Keras"
@@ -200,13 +201,14 @@ def _lora(q: ParamsQuery) -> CalcResult:
         )
     d_in, d_out = _need(q, "d_in", "d_out")
     per = rank * (d_in + d_out)
+    total = per * q.matrices * q.layers
     return CalcResult(
-        value=per * q.matrices,
+        value=total,
         unit="parameters",
         steps=[
             f"one adapter: A ({rank}x{d_in}) + B ({d_out}x{rank}) = {rank} x ({d_in} + {d_out}) "
             f"= {num(per)}",
-            f"x {q.matrices} matrices = {num(per * q.matrices)}",
+            f"x {q.matrices} matrices x {q.layers} layers = {num(total)}",
         ],
         assumptions=["LoRA adds B·A to a frozen d_out x d_in weight; no adapter bias"],
     )
@@ -225,6 +227,18 @@ def count(q: ParamsQuery) -> CalcResult:
             value=total,
             unit="parameters",
             steps=[f"({vocab} tokens + {q.positions} positions) x {hidden} = {num(total)}"],
+        )
+    elif q.kind == "stack":
+        (d,) = _need(q, "hidden_size")
+        total = 12 * q.layers * d * d
+        result = CalcResult(
+            value=total,
+            unit="parameters",
+            steps=[
+                f"per layer: attention 4·d² + MLP (4d inner) 8·d² = 12·{d}² = {num(12 * d * d)}",
+                f"N ≈ 12·L·d² = 12 x {q.layers} x {d}² = {num(total)}",
+            ],
+            assumptions=["non-embedding parameters, biases and norms ignored (Kaplan et al. 2020)"],
         )
     elif q.kind == "model":
         (name,) = _need(q, "model")

@@ -21,9 +21,12 @@ PRECISION_BYTES: dict[str, float] = {
     "fp8": 1.0,
     "int8": 1.0,
     "int4": 0.5,
+    # QLoRA: 4-bit NormalFloat plus its quantization constants, with double quantization
+    # (0.127 bits/param) or without it (one fp32 absmax per 64 weights: 0.5 bits/param).
     "nf4": 4.127 / 8,
+    "nf4sq": 4.5 / 8,
 }
-Precision = Literal["fp32", "fp16", "bf16", "fp8", "int8", "int4", "nf4"]
+Precision = Literal["fp32", "fp16", "bf16", "fp8", "int8", "int4", "nf4", "nf4sq"]
 FLOAT_PRECISIONS = ("fp32", "fp16", "bf16")
 
 _PRECISION_ALIASES = {

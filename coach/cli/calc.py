@@ -99,6 +99,7 @@ def memory(
     fsdp: bool = typer.Option(False, help="FSDP full sharding (= ZeRO-3)."),
     gpus: int = typer.Option(1, help="Data-parallel GPUs sharing the sharded state."),
     overhead: float = typer.Option(0.0, help="Framework/CUDA overhead to add, GB."),
+    overhead_pct: float = typer.Option(0.0, help="Overhead as % of the rest (1.2x rule: 20)."),
     json_output: bool = JSON,
 ) -> None:
     """GPU memory for inference or training, with breakdown, arithmetic and GPU verdicts."""
@@ -128,6 +129,7 @@ def memory(
         fsdp=fsdp,
         gpus=gpus,
         overhead_gb=overhead,
+        overhead_pct=overhead_pct,
     )
 
 

@@ -135,7 +135,12 @@ def test_ask_answers_in_russian() -> None:
         ],
     )
     assert result.exit_code == 0
-    assert result.output.startswith("обучение: 56 GB")
+    first, second = result.output.splitlines()[:2]
+    assert (
+        first
+        == "Понято как: memory · 7B params · train · adam · fp16 · every tensor in one precision"
+    )
+    assert second.startswith("обучение: 56 GB")
     assert "Assumed:" in result.output
 
 

@@ -8,38 +8,16 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import BaseModel
-
 from coach.calculators.architectures import find_in_text
 from coach.calculators.ask import phrases as ph
-from coach.calculators.ask.messages import Lang, say
+from coach.calculators.ask import slots
+from coach.calculators.ask.context import AskCall, Context
+from coach.calculators.ask.messages import say
+from coach.calculators.ask.networks import params
 
 INFERENCE = r"inferenc|serving|\bserve|generat|инференс|вывод\w* модел|генерац"
 TRAINING = r"\btrain|fine[\s-]?tun|finetun|обуч|дообуч|тренир|файнтюн"
 MIXED = r"mixed[\s-]?precision|\bamp\b|смешанн"
-
-
-class AskCall(BaseModel):
-    """One calculator call a question maps to (a comparison question maps to several)."""
-
-    tool: str
-    args: dict[str, Any]
-    label: str = ""
-
-
-class Context:
-    """The question being read, plus the assumptions filled in and the inputs still missing."""
-
-    def __init__(self, text: str, lang: Lang) -> None:
-        self.text, self.lang = text, lang
-        self.filled: list[str] = []
-        self.missing: list[str] = []
-
-    def fill(self, key: str, **values: Any) -> None:
-        self.filled.append(say(key, self.lang, **values))
-
-    def need(self, key: str) -> None:
-        self.missing.append(say(key, self.lang))
 
 
 def _memory(c: Context) -> list[AskCall]:
@@ -58,8 +36,17 @@ def _memory(c: Context) -> list[AskCall]:
         c.need("need_size")
         return []
     base.update(_parallelism(c), **_sequence(c, model))
+    overhead = slots.overhead_pct(c.text)
+    if overhead:
+        base["overhead_pct"] = overhead
+    nf4 = slots.nf4_precision(c.text)
+    if nf4 and slots.weights_only(c.text):
+        # "QLoRA base weights": the frozen quantized model alone, no adapters or optimizer.
+        return [AskCall(tool="memory", args={**base, "mode": "inference", "precision": nf4})]
+    precision = nf4 or precision
     infer = ph.has(INFERENCE, c.text)
-    train = bool(ph.has(TRAINING, c.text) or optimizer or lora)
+    sharded = "zero" in base or "fsdp" in base
+    train = bool(ph.has(TRAINING, c.text) or optimizer or lora or sharded)
     calls = []
     if infer or not train:
         if not infer:
@@ -83,14 +70,7 @@ def _training_call(
     if optimizer is None:
         c.fill("filled_optimizer")
     if lora:
-        rank = ph.integer(
-            (
-                r"rank\s*(?:r\s*)?(?:=|of|:)?\s*(\d+)",
-                r"\br\s*=\s*(\d+)",
-                r"ранг\w*\s*(?:r\s*)?(?:=|:)?\s*(\d+)",
-            ),
-            c.text,
-        )
+        rank = slots.lora_rank(c.text)
         if rank is None:
             c.need("need_rank")
         if "model" not in base:
@@ -121,16 +101,10 @@ def _precision(c: Context, found: str | None, default: str) -> str:
 
 def _parallelism(c: Context) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    gpus = ph.integer(
-        (
-            r"(\d+)\s*(?:x\s*)?(?:gpus?\b|видеокарт|ускорител|гпу)",
-            r"(\d+)\s*[x×]\s*(?:a100|h100|h200|v100|rtx|l40|a10|t4|l4)",
-        ),
-        c.text,
-    )
+    gpus = slots.data_parallel(c.text)
     if gpus:
         out["gpus"] = gpus
-    zero = ph.integer((r"zero[\s-]*(?:stage[\s-]*)?([0-3])\b",), c.text)
+    zero = slots.zero_stage(c.text)
     if zero is not None:
         out["zero"] = zero
     if ph.has(r"\bfsdp\b", c.text):
@@ -140,13 +114,7 @@ def _parallelism(c: Context) -> dict[str, Any]:
 
 def _sequence(c: Context, model: str | None) -> dict[str, Any]:
     seq, kilo = ph.context_length(c.text)
-    batch = ph.integer(
-        (
-            r"batch(?:[\s_-]*size)?\s*(?:of|=|:)?\s*(\d+)",
-            r"(?:батч\w*|размер\w* батча)\s*(?:=|:|в)?\s*(\d+)",
-        ),
-        c.text,
-    )
+    batch = slots.batch(c.text)
     if seq is None and batch is None:
         return {}
     if seq is None:
@@ -166,108 +134,38 @@ def _sequence(c: Context, model: str | None) -> dict[str, Any]:
 
 def _kv_cache(c: Context) -> list[AskCall]:
     model = find_in_text(c.text)
-    shape = {
-        "layers": ph.integer((r"(\d+)\s*(?:layers|слоя|слоёв|слоев)",), c.text),
-        "kv_heads": ph.integer(
-            (
-                r"(\d+)\s*(?:kv|key[\s-]value)[\s-]*(?:heads|голов)",
-                r"kv[\s_-]*heads\s*(?:=|:)?\s*(\d+)",
-            ),
-            c.text,
-        ),
-        "head_dim": ph.integer(
-            (
-                r"head[\s_-]*dim\w*\s*(?:=|:|of)?\s*(\d+)",
-                r"размерност\w* голов\w*\s*(?:=|:)?\s*(\d+)",
-            ),
-            c.text,
-        ),
-    }
-    args: dict[str, Any] = {k: v for k, v in shape.items() if v is not None}
+    args: dict[str, Any] = {k: v for k, v in _kv_shape(c.text).items() if v is not None}
     if model:
         args["model"] = model
     elif len(args) < 3:
         c.need("need_shape")
+    dtype, _ = ph.first(ph.PRECISIONS, c.text)
+    args["dtype"] = _precision(c, dtype, "fp16")
+    if slots.per_token(c.text):
+        # Per token: one position of one sequence; no context length needed.
+        return [AskCall(tool="kv_cache", label="per token", args={**args, "seq": 1, "batch": 1})]
     seq, kilo = ph.context_length(c.text)
     if seq is None:
         c.need("need_seq")
     elif kilo:
         c.fill("filled_kilo", seq=seq)
-    dtype, _ = ph.first(ph.PRECISIONS, c.text)
-    args.update(seq=seq, dtype=_precision(c, dtype, "fp16"))
-    batch = ph.integer((r"batch(?:[\s_-]*size)?\s*(?:of|=|:)?\s*(\d+)", r"батч\w*\s*(\d+)"), c.text)
+    batch = slots.batch(c.text)
     if batch is None:
         c.fill("filled_batch")
-    args["batch"] = batch or 1
-    return [AskCall(tool="kv_cache", args=args)]
+    return [AskCall(tool="kv_cache", args={**args, "seq": seq, "batch": batch or 1})]
 
 
-def _params(c: Context) -> list[AskCall]:
-    kind = next(
-        (
-            k
-            for k, p in (("lstm", r"\blstm"), ("gru", r"\bgru"), ("rnn", r"\brnn|рекуррент"))
-            if ph.has(p, c.text)
-        ),
-        None,
-    )
-    model = find_in_text(c.text)
-    if kind:
-        return _recurrent(c, kind)
-    if ph.has(r"\blora\b", c.text) and model:
-        rank = ph.integer(
-            (
-                r"rank\s*(?:r\s*)?(?:=|of|:)?\s*(\d+)",
-                r"\br\s*=\s*(\d+)",
-                r"ранг\w*\s*(?:=|:)?\s*(\d+)",
-            ),
-            c.text,
-        )
-        if rank is None:
-            c.need("need_rank")
-        return [AskCall(tool="params", args={"kind": "lora", "model": model, "rank": rank})]
-    if model:
-        return [AskCall(tool="params", args={"kind": "model", "model": model})]
-    c.need("need_network")
-    return []
-
-
-def _recurrent(c: Context, kind: str) -> list[AskCall]:
-    inp = ph.integer(
-        (
-            r"input(?:[\s_-]*(?:size|dim\w*|features?))?\s*(?:=|:|of|is)?\s*(\d+)",
-            r"(\d+)[\s-]*(?:dimensional|dim)\w*\s*input",
-            r"вход\w*(?:\s*(?:размер\w*|размерност\w*|признак\w*))?\s*(?:=|:|—|-)?\s*(\d+)",
-            r"размерност\w* вход\w*\s*(?:=|:|—|-)?\s*(\d+)",
-        ),
-        c.text,
-    )
-    hidden = ph.integer(
-        (
-            r"hidden(?:[\s_-]*(?:size|units?|dim\w*|state))?\s*(?:=|:|of|is)?\s*(\d+)",
-            r"(\d+)\s*(?:hidden|units|neurons)",
-            r"скрыт\w*(?:\s*(?:состояни\w*|сло\w*|размер\w*|нейрон\w*))?"
-            r"\s*(?:=|:|—|-)?\s*(\d+)",
-            r"(\d+)\s*(?:нейрон|скрыт)",
-        ),
-        c.text,
-    )
-    if inp is None:
-        c.need("need_input_size")
-    if hidden is None:
-        c.need("need_hidden_size")
-    layers = ph.integer((r"(\d+)[\s-]*(?:layers?\b|сло[йяе])",), c.text) or 1
-    keras = ph.has(r"keras|tensorflow", c.text)
-    c.fill("filled_bias_keras" if keras else "filled_bias_torch")
-    args = {
-        "kind": kind,
-        "input_size": inp,
-        "hidden_size": hidden,
-        "layers": layers,
-        "bidirectional": ph.has(r"bidirectional|bi-?lstm|двунаправлен", c.text),
-        "bias_vectors": 1 if keras else 2,
+def _kv_shape(text: str) -> dict[str, int | None]:
+    """layers / kv_heads / head_dim, also from width and query heads (head_dim = d / heads;
+    KV heads = query heads unless GQA or MQA says otherwise)."""
+    heads = slots.heads(text)
+    width = slots.width(text)
+    head_dim = slots.head_dim(text) or (width // heads if width and heads else None)
+    return {
+        "layers": slots.layers(text),
+        "kv_heads": slots.kv_heads(text) or heads,
+        "head_dim": head_dim,
     }
-    return [AskCall(tool="params", args=args)]
 
 
 def _classification(c: Context) -> list[AskCall]:
@@ -331,7 +229,9 @@ def _texts(tool: str) -> Callable[[Context], list[AskCall]]:
 
 
 def _chinchilla(c: Context) -> list[AskCall]:
-    size, _ = ph.counts(c.text)
+    size, tokens = ph.counts(c.text)
+    if size is None and tokens is not None:
+        return [AskCall(tool="chinchilla", args={"tokens": int(tokens)})]
     if size is None:
         c.need("need_size")
         return []
@@ -344,23 +244,45 @@ def _training_flops(c: Context) -> list[AskCall]:
         c.need("need_size")
     if tokens is None:
         c.need("need_tokens")
-    return [AskCall(tool="training_flops", args={"params": size, "tokens": tokens})]
+    args: dict[str, Any] = {"params": size, "tokens": tokens}
+    tflops = ph.integer((r"(\d+)\s*tflop",), c.text)
+    if tflops:
+        args["gpu_tflops"] = tflops
+        args["gpus"] = slots.data_parallel(c.text) or 1
+        mfu = re.search(
+            r"mfu\D{0,12}(\d+(?:[.,]\d+)?)\s*%|(\d+(?:[.,]\d+)?)\s*%\s*mfu", c.text, re.I
+        )
+        if mfu:
+            args["mfu"] = ph._number(mfu.group(1) or mfu.group(2)) / 100
+        if ph.has(r"\bhours?\b|\bdays?\b|how long|\btime\b|час\w*|дн\w*\b|врем", c.text):
+            args["report"] = "time"
+    return [AskCall(tool="training_flops", args=args)]
 
 
 # (intent pattern, handler): the first match decides; memory words outrank "parameters"
 # because "memory for the parameters, gradients..." is a memory question.
 INTENTS: tuple[tuple[str, Callable[[Context], list[AskCall]]], ...] = (
-    (r"kv[\s-]?(?:cache|кэш|кеш)", _kv_cache),
-    (r"\b(?:tp|fp|fn|tn)\s*[=:]\s*\d|true[\s-]positive|истинно[\s-]положит", _classification),
+    (r"kv[\s-]?(?:cache|кэш|кеш|memory|памят)", _kv_cache),
+    (
+        r"\b(?:tp|fp|fn|tn)(?:\s*[=:]\s*|\s+)\d|\d+\s*(?:tp|fp|fn|tn)\b|true[\s-]positive|"
+        r"истинно[\s-]?положит",
+        _classification,
+    ),
     (r"perplexit|перплекс", _perplexity),
     (r"cosine|косинус", _cosine),
     (r"\bbleu\b", _texts("bleu")),
     (r"\bchrf", _texts("chrf")),
     (r"\brouge", _texts("rouge")),
-    (r"memory|vram|\bgi?b\b|памят|\bгб\b|\bfits?\b|помест|влез", _memory),
     (r"chinchilla|compute[\s-]optimal|шиншилл|оптимальн\w* по вычисл", _chinchilla),
-    (r"\bflops?\b|флопс|floating[\s-]point op", _training_flops),
-    (r"parameters|params|параметр", _params),
+    (r"\b6\s*[n·*]\s*[·*]?\s*d\b|training time|\bhours\b|час\w*\b|mfu", _training_flops),
+    (
+        r"memory|vram|\bgi?b\b|памят|\bгб\b|\bгиб\b|\bfits?\b|помест|влез|model states|"
+        r"состояни\w* модели|per[\s-]gpu|на (?:каждой |одну )?gpu|\bzero\b|p_os|\bfsdp\b|"
+        r"\bweights\b|вес[аы]?\b",
+        _memory,
+    ),
+    (r"\bflops?\b|флопс|floating[\s-]point op|compute|вычислен", _training_flops),
+    (r"parameters|params|\bparam\b|параметр", params),
 )
 
 

@@ -7,6 +7,7 @@ from typing import Any, Literal
 Lang = Literal["en", "ru"]
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "read": ("Read as: {reading}", "Понято как: {reading}"),
     "need_size": (
         "the model size (e.g. 7B) or a model name (e.g. llama-2-7b)",
         "размер модели (например, 7B) или её название (например, llama-2-7b)",

@@ -16,7 +16,10 @@ _SCALE = {
 # No `k`: "8k" is a context length, never a model size.
 _UNIT = r"(mn|m|bn|b|t|billion|million|trillion|млн|млрд|трлн|миллиард\w*|миллион\w*|триллион\w*)"
 _COUNT = re.compile(_NUM + r"\s*" + _UNIT + r"(?![a-zа-яё])", re.IGNORECASE)
-_TOKENS_AFTER = re.compile(r"\s*(?:-\s*)?(?:tokens?|токен)", re.IGNORECASE)
+_TOKENS_AFTER = re.compile(
+    r"\s*(?:-\s*)?(?:(?:training|train|обучающ\w*)\s+)?(?:tokens?|токен)", re.IGNORECASE
+)
+_SCIENTIFIC = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)?)\s*[eе]\s*\+?(\d{1,2})(?![\w.])")
 
 
 def _number(text: str) -> float:
@@ -32,8 +35,9 @@ def _scaled(number: str, unit: str) -> float:
 def counts(text: str) -> tuple[float | None, float | None]:
     """(model size, token count): `7B model` vs `300B tokens`, in English or Russian."""
     size = tokens = None
-    for m in _COUNT.finditer(text):
-        value = _scaled(m.group(1), m.group(2))
+    found = [(m, _scaled(m.group(1), m.group(2))) for m in _COUNT.finditer(text)]
+    found += [(m, _number(m.group(1)) * 10 ** int(m.group(2))) for m in _SCIENTIFIC.finditer(text)]
+    for m, value in sorted(found, key=lambda pair: pair[0].start()):
         if _TOKENS_AFTER.match(text, m.end()):
             tokens = tokens or value
         else:
@@ -60,7 +64,8 @@ OPTIMIZERS = (
     ("rmsprop", r"\brms[\s-]?prop\b"),
     ("lion", r"\blion\b"),
     ("nesterov", r"\bnesterov|нестеров"),
-    ("momentum", r"momentum|моментум|с моментом|\bsgdm\b"),
+    # "plain SGD (no momentum)" names momentum to exclude it.
+    ("momentum", r"(?<!no )(?<!without )(?<!без )(?:momentum|моментум)|с моментом|\bsgdm\b"),
     ("sgd", r"\bsgd\b"),
 )
 
@@ -129,17 +134,17 @@ def quoted(text: str) -> list[str]:
 def confusion(text: str) -> dict[str, int]:
     """tp/fp/fn/tn counts: `TP=40`, `FP: 10`, `40 true positives`, `ложноположительных 10`."""
     names = {
-        "tp": r"true[\s-]positives?|истинно[\s-]положительн\w*",
-        "fp": r"false[\s-]positives?|ложно[\s-]положительн\w*",
-        "fn": r"false[\s-]negatives?|ложно[\s-]отрицательн\w*",
-        "tn": r"true[\s-]negatives?|истинно[\s-]отрицательн\w*",
+        "tp": r"true[\s-]positives?|истинно[\s-]?положительн\w*",
+        "fp": r"false[\s-]positives?|ложно[\s-]?положительн\w*",
+        "fn": r"false[\s-]negatives?|ложно[\s-]?отрицательн\w*",
+        "tn": r"true[\s-]negatives?|истинно[\s-]?отрицательн\w*",
     }
     out = {}
     for key, words in names.items():
         patterns = (
             rf"\b{key}\s*(?:=|:|\s)\s*(\d+)\b",
             rf"(?:{words})\s*(?:=|:)?\s*(\d+)",
-            rf"(\d+)\s*(?:{words})",
+            rf"(\d+)\s*(?:{words}|{key}\b)",
         )
         value = integer(patterns, text)
         if value is not None:
