@@ -48,6 +48,27 @@ class TopicMastery(BaseModel):
     last_seen: datetime
 
 
+class Attempt(BaseModel):
+    """A question's latest answered (or skipped) turn, over every session."""
+
+    question_id: str
+    question: str  # as it was asked: in the candidate's language
+    answer: str | None
+    score: float | None
+    answered_at: datetime
+
+
+class CardState(BaseModel):
+    """A question's FSRS card, as `.apkg` files cannot carry it."""
+
+    item: str
+    due: datetime
+    stability: float | None
+    difficulty: float | None
+    state: str
+    last_review: datetime | None
+
+
 class DueItem(BaseModel):
     item: str  # a question id, or "topic:<topic>"
     due: datetime
@@ -183,6 +204,40 @@ class SessionStore:
             card = Card.from_json(raw)
             items.append(DueItem(item=item, due=card.due, stability=card.stability))
         return items
+
+    def latest_attempts(self) -> dict[str, Attempt]:
+        """Per question, its latest answered turn (follow-ups excluded)."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT question_id, question, answer, score, answered_at FROM ("
+                " SELECT *, ROW_NUMBER() OVER (PARTITION BY question_id ORDER BY answered_at DESC)"
+                "  AS latest FROM turns WHERE follow_up_of IS NULL AND answered_at IS NOT NULL)"
+                " WHERE latest = 1"
+            ).fetchall()
+        keys = list(Attempt.model_fields)
+        return {row[0]: Attempt.model_validate(dict(zip(keys, row, strict=True))) for row in rows}
+
+    def card_states(self) -> builtins.list[CardState]:
+        """Every question's FSRS card (topics excluded)."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT item, card FROM cards WHERE item NOT LIKE ? ORDER BY item",
+                (f"{TOPIC_PREFIX}%",),
+            ).fetchall()
+        out = []
+        for item, raw in rows:
+            card = Card.from_json(raw)
+            out.append(
+                CardState(
+                    item=item,
+                    due=card.due,
+                    stability=card.stability,
+                    difficulty=card.difficulty,
+                    state=card.state.name.lower(),
+                    last_review=card.last_review,
+                )
+            )
+        return out
 
     def mastery(self) -> builtins.list[TopicMastery]:
         """Per topic, the mean of each question's latest grade over every session."""

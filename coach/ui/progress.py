@@ -3,7 +3,9 @@ and resuming an unfinished session in the Interview tab."""
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -95,6 +97,19 @@ def refresh(sessions: LiveSessions) -> tuple[Any, ...]:
     )
 
 
+def anki_export(sessions: LiveSessions) -> tuple[Any, str]:
+    """Every answered question as an .apkg (plus the FSRS CSV), for download."""
+    from coach.study.anki import export
+
+    folder = Path(tempfile.mkdtemp(prefix="coach-anki-"))
+    try:
+        summary = export(folder / "interview-coach.apkg", store=sessions.store)
+    except CoachError as exc:
+        return gr.update(visible=False), f"Nothing to export: {exc}"
+    note = f"{summary.notes} notes in {len(summary.decks)} decks; import the .apkg in Anki."
+    return gr.update(value=[str(summary.apkg), str(summary.schedule_csv)], visible=True), note
+
+
 def build(sessions: LiveSessions, interview: InterviewTab, tabs: Any) -> None:
     with gr.Tab("Progress", id="progress") as tab:
         with gr.Row():
@@ -102,7 +117,14 @@ def build(sessions: LiveSessions, interview: InterviewTab, tabs: Any) -> None:
             review_btn = gr.Button(
                 "Start review", variant="primary", size="sm", elem_id="coach-review"
             )
+            anki_btn = gr.Button("Export to Anki", size="sm", elem_id="coach-anki")
         review_note = gr.Markdown("")
+        anki_files = gr.File(
+            label="Anki package and FSRS schedule",
+            file_count="multiple",
+            visible=False,
+            elem_id="coach-anki-files",
+        )
         mastery = gr.BarPlot(
             x="topic",
             y="score",
@@ -141,6 +163,9 @@ def build(sessions: LiveSessions, interview: InterviewTab, tabs: Any) -> None:
             raise gr.Error(str(exc)) from exc
         return (gr.Tabs(selected="interview"), *chat_update(live.view, live.session_id))
 
+    anki_btn.click(
+        lambda: anki_export(sessions), None, [anki_files, review_note], api_name="anki_export"
+    )
     review_btn.click(
         on_review, None, [tabs, review_note, *interview.chat_outputs], api_name="review"
     )

@@ -212,3 +212,13 @@ def test_start_review_asks_the_most_overdue_question_first(app: RunningApp, tmp_
     *_, messages, _status, _plot, session = client(app, tmp_path).predict(api_name="/review")
     assert texts(messages)[0].startswith("**Question 1/")
     assert store.load(session).turns[0].question_id == DUE
+
+
+def test_anki_export_gives_the_package_and_schedule(app: RunningApp, tmp_path: Path) -> None:
+    c = client(app, tmp_path)
+    start(c, questions=1)
+    c.predict(ANSWER, api_name="/answer")
+    files, note = c.predict(api_name="/anki_export")
+    names = sorted(Path(f).name for f in files["value"])
+    assert names == ["interview-coach.apkg", "interview-coach.fsrs.csv"], files
+    assert note.startswith("1 notes in 1 decks")

@@ -1,0 +1,1 @@
+"""The study loop around interviews: export to Anki."""
