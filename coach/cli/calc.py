@@ -295,6 +295,16 @@ def params_block(
     )
 
 
+@params_app.command("stack")
+def params_stack(
+    layers: int = typer.Option(...),
+    hidden: int = typer.Option(..., help="Model width d."),
+    json_output: bool = JSON,
+) -> None:
+    """Non-embedding parameters of a transformer stack: N ≈ 12·L·d² (Kaplan et al. 2020)."""
+    _run("params", json_output, kind="stack", layers=layers, hidden_size=hidden)
+
+
 @params_app.command("embedding")
 def params_embedding(
     vocab: int = typer.Option(...),
@@ -320,7 +330,8 @@ def params_lora(
     targets: list[str] = typer.Option(None, help="With --model: q k v o gate up down."),
     d_in: int = typer.Option(None),
     d_out: int = typer.Option(None),
-    matrices: int = typer.Option(1),
+    matrices: int = typer.Option(1, help="Adapted matrices of that shape per layer."),
+    layers: int = typer.Option(1, help="Layers with those adapters."),
     json_output: bool = JSON,
 ) -> None:
     """LoRA adapter parameters: r x (d_in + d_out) per adapted matrix."""
@@ -334,6 +345,7 @@ def params_lora(
         d_in=d_in,
         d_out=d_out,
         matrices=matrices,
+        layers=layers,
     )
 
 
