@@ -28,6 +28,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "bench" / "queries_en.jsonl"
+# Written for the benchmark (not copied from the corpus or key), each aimed at a question in
+# another language.
+CROSS_LINGUAL = {lang: ROOT / "bench" / f"queries_{lang}.jsonl" for lang in ("ru", "zh", "fa")}
 MODES = ("dense", "lexical", "hybrid")
 COLD_QUERY = "KV cache"
 
@@ -49,12 +52,19 @@ def query_sets() -> dict[str, list[tuple[str, str]]]:
     from coach.settings import get_settings
 
     questions = bank.load(get_settings().corpus_dir).questions
-    paraphrases = [json.loads(line) for line in QUERIES.read_text("utf-8").splitlines() if line]
-    return {
+    sets = {
         "own text": [(q.text, q.id) for q in questions],
         "own text, zh twin": [(q.text_zh, q.id) for q in questions if q.text_zh],
-        "en paraphrase": [(p["query"], p["question_id"]) for p in paraphrases],
+        "en paraphrase": _pairs(QUERIES),
     }
+    for lang, path in CROSS_LINGUAL.items():
+        sets[f"{lang} → other language"] = _pairs(path)
+    return sets
+
+
+def _pairs(path: Path) -> list[tuple[str, str]]:
+    rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line]
+    return [(r["query"], r["question_id"]) for r in rows]
 
 
 def rank_of(hits: list[Any], target: str) -> int | None:

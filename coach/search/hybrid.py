@@ -4,6 +4,12 @@ Dense vectors carry meaning across languages (an English query meets a Russian q
 BM25 catches exact terms the small embedding model blurs (KV cache, LoRA, FP16). Chunks of
 one question (its text, English rendering, reference, key points) are collapsed to one hit,
 so five hits are five different questions or passages.
+
+BM25 only meets words of the query's own language, and the small embedder's cross-lingual pull is
+weak: a Chinese query about a Russian question lands on Chinese text about something else. So a
+non-English query names its concepts in English too (through the corpus glossary), and both
+rankings search with them: every question has English text (its rendering, reference and key
+points), which turns English into the pivot language between any two.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel
 
+from coach.corpus import glossary
 from coach.corpus.models import LANGS, Topic
 from coach.errors import InputError
 from coach.search import embedders
@@ -88,6 +95,7 @@ class Retriever:
             if c.chunk_id.endswith("#q") and c.question_id
         }
         self.sources = sorted(set(self._columns["source"].tolist()))
+        self.glossary = glossary.load(get_settings().corpus_dir)
 
     def search(
         self,
@@ -107,6 +115,9 @@ class Retriever:
             raise InputError("k", k, f"1 to {MAX_K}")
         mask = self._mask(topic=topic, lang=lang, source=source, kind=kind)
         depth = max(DEPTH, 10 * k)
+        pivot = self.glossary.pivot(query)
+        if pivot:
+            query = f"{query} ({pivot})"
         rankings: list[tuple[np.ndarray, np.ndarray]] = []
         if mode in ("hybrid", "dense"):
             rankings.append(self._dense_ranking(query, mask, depth))

@@ -1,0 +1,86 @@
+"""The term glossary: one ML concept per line, with the forms people type in en / ru / zh / fa.
+
+Offline, nothing translates a query. The glossary (`corpus/glossary.jsonl`, written from the
+corpus's own vocabulary) lets a query reach text in other languages through the concepts it
+names: "梯度裁剪" also searches for "gradient clipping". Forms match
+on the stems of `coach.text`, so Russian and Persian inflections meet their base forms.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from coach.corpus.models import LANGS
+from coach.errors import CorpusError
+from coach.text import content_terms, detect_lang
+
+GLOSSARY_FILE = "glossary.jsonl"
+
+
+class Term(BaseModel):
+    """One concept: its surface forms per language."""
+
+    en: list[str]
+    ru: list[str]
+    zh: list[str]
+    fa: list[str]
+
+    def forms(self) -> list[str]:
+        return [form for lang in LANGS for form in getattr(self, lang)]
+
+
+class Glossary:
+    """Finds the concepts a text names (by stem sequence) and gives their forms."""
+
+    def __init__(self, terms: list[Term]) -> None:
+        self.terms = terms
+        # First stem -> (stem sequence, term index), longest sequences first.
+        self._by_first: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+        for index, term in enumerate(terms):
+            for form in term.forms():
+                stems = tuple(content_terms(form))
+                if stems:
+                    self._by_first.setdefault(stems[0], []).append((stems, index))
+        for candidates in self._by_first.values():
+            candidates.sort(key=lambda c: -len(c[0]))
+
+    def concepts(self, text: str) -> list[int]:
+        """Indexes of the terms whose forms occur in `text`, in order of appearance."""
+        stems = content_terms(text)
+        found: list[int] = []
+        for start, first in enumerate(stems):
+            for sequence, index in self._by_first.get(first, []):
+                if tuple(stems[start : start + len(sequence)]) == sequence:
+                    if index not in found:
+                        found.append(index)
+                    break
+        return found
+
+    def pivot(self, text: str) -> str:
+        """The English forms of the concepts a non-English `text` names; empty for English
+        text or when it names none. (Adding every language's forms was measured too: it
+        dilutes English queries' BM25 and helps no language more than English alone.)"""
+        if (detect_lang(text) or "en") == "en":
+            return ""
+        return ", ".join(form for i in self.concepts(text) for form in self.terms[i].en)
+
+
+@lru_cache(maxsize=4)
+def load(corpus_dir: Path) -> Glossary:
+    """The corpus's glossary; an empty one when the corpus has none."""
+    path = corpus_dir / GLOSSARY_FILE
+    if not path.exists():
+        return Glossary([])
+    terms: list[Term] = []
+    for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            terms.append(Term.model_validate(json.loads(line)))
+        except (ValueError, ValidationError) as exc:
+            raise CorpusError(path, number, f"not a glossary entry: {exc}") from exc
+    return Glossary(terms)
