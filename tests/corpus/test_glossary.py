@@ -47,7 +47,7 @@ def test_the_shipped_glossary_loads_and_covers_the_core_terms() -> None:
 
 def test_a_malformed_glossary_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / glossary.GLOSSARY_FILE).write_text('{"en": ["x"]}\n', "utf-8")
-    with pytest.raises(CorpusError, match="glossary.jsonl:1"):
+    with pytest.raises(CorpusError, match=r"glossary\.jsonl:1"):
         glossary.load(tmp_path)
     assert glossary.load(tmp_path / "none").terms == []
 
