@@ -60,13 +60,17 @@ class Glossary:
                     break
         return found
 
-    def pivot(self, text: str) -> str:
-        """The English forms of the concepts a non-English `text` names; empty for English
-        text or when it names none. (Adding every language's forms was measured too: it
-        dilutes English queries' BM25 and helps no language more than English alone.)"""
+    def pivot(self, text: str, *, synonyms: bool = True) -> str:
+        """The English forms of the concepts a non-English `text` names (only the first form of
+        each without `synonyms`); empty for English text or when it names none. Adding every
+        language's forms was measured too: it dilutes English queries' BM25 and helps no
+        language more than English alone."""
         if (detect_lang(text) or "en") == "en":
             return ""
-        return ", ".join(form for i in self.concepts(text) for form in self.terms[i].en)
+        forms = (
+            self.terms[i].en if synonyms else self.terms[i].en[:1] for i in self.concepts(text)
+        )
+        return ", ".join(form for group in forms for form in group)
 
 
 @lru_cache(maxsize=4)

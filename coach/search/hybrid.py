@@ -115,14 +115,17 @@ class Retriever:
             raise InputError("k", k, f"1 to {MAX_K}")
         mask = self._mask(topic=topic, lang=lang, source=source, kind=kind)
         depth = max(DEPTH, 10 * k)
-        pivot = self.glossary.pivot(query)
-        if pivot:
-            query = f"{query} ({pivot})"
         rankings: list[tuple[np.ndarray, np.ndarray]] = []
         if mode in ("hybrid", "dense"):
-            rankings.append(self._dense_ranking(query, mask, depth))
+            # One English name per concept: the embedder's cost grows with the query's length.
+            pivot = self.glossary.pivot(query, synonyms=False)
+            dense_query = f"{query} ({pivot})" if pivot else query
+            rankings.append(self._dense_ranking(dense_query, mask, depth))
         if mode in ("hybrid", "lexical"):
-            rankings.append(self._lexical_ranking(query, mask, depth))
+            # Every English synonym: BM25 only meets the words the text itself uses.
+            pivot = self.glossary.pivot(query)
+            lexical_query = f"{query} ({pivot})" if pivot else query
+            rankings.append(self._lexical_ranking(lexical_query, mask, depth))
         if mode == "hybrid":
             return self._fuse([order for order, _ in rankings], k, distinct, mask)
         order, scores = rankings[0]
