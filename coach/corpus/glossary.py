@@ -60,17 +60,13 @@ class Glossary:
                     break
         return found
 
-    def pivot(self, text: str, *, synonyms: bool = True) -> str:
-        """The English forms of the concepts a non-English `text` names (only the first form of
-        each without `synonyms`); empty for English text or when it names none. Adding every
-        language's forms was measured too: it dilutes English queries' BM25 and helps no
-        language more than English alone."""
+    def pivot(self, text: str) -> list[list[str]]:
+        """The English forms of each concept a non-English `text` names; empty for English
+        text or when it names none. (Adding every language's forms was measured too: it
+        dilutes English queries' BM25 and helps no language more than English alone.)"""
         if (detect_lang(text) or "en") == "en":
-            return ""
-        forms = (
-            self.terms[i].en if synonyms else self.terms[i].en[:1] for i in self.concepts(text)
-        )
-        return ", ".join(form for group in forms for form in group)
+            return []
+        return [self.terms[i].en for i in self.concepts(text)]
 
 
 @lru_cache(maxsize=4)

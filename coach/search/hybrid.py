@@ -115,17 +115,16 @@ class Retriever:
             raise InputError("k", k, f"1 to {MAX_K}")
         mask = self._mask(topic=topic, lang=lang, source=source, kind=kind)
         depth = max(DEPTH, 10 * k)
+        english = self.glossary.pivot(query)
         rankings: list[tuple[np.ndarray, np.ndarray]] = []
         if mode in ("hybrid", "dense"):
             # One English name per concept: the embedder's cost grows with the query's length.
-            pivot = self.glossary.pivot(query, synonyms=False)
-            dense_query = f"{query} ({pivot})" if pivot else query
-            rankings.append(self._dense_ranking(dense_query, mask, depth))
+            names = [forms[0] for forms in english]
+            rankings.append(self._dense_ranking(_with(query, names), mask, depth))
         if mode in ("hybrid", "lexical"):
             # Every English synonym: BM25 only meets the words the text itself uses.
-            pivot = self.glossary.pivot(query)
-            lexical_query = f"{query} ({pivot})" if pivot else query
-            rankings.append(self._lexical_ranking(lexical_query, mask, depth))
+            synonyms = [form for forms in english for form in forms]
+            rankings.append(self._lexical_ranking(_with(query, synonyms), mask, depth))
         if mode == "hybrid":
             return self._fuse([order for order, _ in rankings], k, distinct, mask)
         order, scores = rankings[0]
@@ -221,6 +220,10 @@ class Retriever:
 
     def _group_of(self, i: int, distinct: bool) -> str:
         return self._groups[i] if distinct else self.chunks[i].chunk_id
+
+
+def _with(query: str, terms: list[str]) -> str:
+    return f"{query} ({', '.join(terms)})" if terms else query
 
 
 def _checked_query(query: str) -> str:

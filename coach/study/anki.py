@@ -59,10 +59,10 @@ def export(
     if path.suffix != ".apkg":
         raise InputError("path", str(path), "a file name ending in .apkg")
     store = store or SessionStore()
-    questions = _selected(store, selection, topic)
+    attempts = store.latest_attempts()
+    questions = _selected(store, attempts, selection, topic)
     if not questions:
         raise InputError("selection", selection, "a selection with at least one question")
-    attempts = store.latest_attempts()
     entries = key.load(get_settings().corpus_dir)
     model = genanki.Model(
         MODEL_ID,
@@ -86,7 +86,9 @@ def export(
     )
 
 
-def _selected(store: SessionStore, selection: Selection, topic: str | None) -> list[Question]:
+def _selected(
+    store: SessionStore, attempts: dict[str, Attempt], selection: Selection, topic: str | None
+) -> list[Question]:
     questions = bank.load(get_settings().corpus_dir).questions
     if topic is not None:
         known = {q.topic.value for q in questions}
@@ -95,7 +97,6 @@ def _selected(store: SessionStore, selection: Selection, topic: str | None) -> l
         questions = [q for q in questions if q.topic.value == topic]
     if selection == "all":
         return questions
-    attempts = store.latest_attempts()
     if selection == "due":
         wanted = {d.item for d in store.due(limit=10_000)}
     elif selection == "weak":

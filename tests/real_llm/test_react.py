@@ -7,6 +7,7 @@ grade_answer and no protocol text shown to the candidate."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -42,19 +43,14 @@ def test_text_react_without_native_tools(
     # The agent's text protocol is under test; the LLM grader has its own (and costs minutes).
     monkeypatch.setenv("COACH_LLM_GRADING", "false")
     get_settings.cache_clear()
-    spec = f"{USER_SPEC}@{gguf_server.base_url}"
-    config = InterviewConfig(questions=1, lang="en", llm=spec, follow_ups=0, review=QUESTIONS[:1])
-    interviewer = open_interviewer(config)
-    assert isinstance(interviewer, AgentInterviewer)
+    interviewer = _open(gguf_server, questions=1)
     list(interviewer.start())
     events = list(interviewer.respond(ANSWERS[0]))
 
     assert "grade_answer" in [c.name for c in of(events, "tool_call")], events
     assert [g.question_id for g in of(events, "grade")] == QUESTIONS[:1]
     assert not interviewer.offline
-    shown = "".join(e.text for e in of(events, "token")) + "".join(
-        e.text for e in of(events, "message")
-    )
+    shown = _shown(events)
     assert "Action:" not in shown and "Observation:" not in shown
     assert not looks_like_protocol(shown)
 
@@ -65,16 +61,29 @@ def test_default_mode_against_the_server_as_users_start_it(
     point_at(gguf_server, monkeypatch)
     monkeypatch.setenv("COACH_LLM_GRADING", "false")
     get_settings.cache_clear()
-    spec = f"{USER_SPEC}@{gguf_server.base_url}"
-    config = InterviewConfig(questions=2, lang="en", llm=spec, follow_ups=0, review=QUESTIONS[:2])
-    interviewer = open_interviewer(config)
-    assert isinstance(interviewer, AgentInterviewer)
+    interviewer = _open(gguf_server, questions=2)
     opening = list(interviewer.start())
     assert [n.code for n in of(opening, "notice")] == ["model_unlisted"]
     events = [e for answer in ANSWERS[:2] for e in interviewer.respond(answer)]
     assert [g.question_id for g in of(events, "grade")] == QUESTIONS[:2]
     assert not interviewer.offline
-    shown = "".join(e.text for e in of(events, "token")) + "".join(
+    assert of(events, "message") and not looks_like_protocol(_shown(events))
+
+
+def _open(server: local_llm.Server, *, questions: int) -> AgentInterviewer:
+    """An English interview over the first `questions` test questions, the model named as a
+    user names it, its server in the spec."""
+    spec = f"{USER_SPEC}@{server.base_url}"
+    config = InterviewConfig(
+        questions=questions, lang="en", llm=spec, follow_ups=0, review=QUESTIONS[:questions]
+    )
+    interviewer = open_interviewer(config)
+    assert isinstance(interviewer, AgentInterviewer)
+    return interviewer
+
+
+def _shown(events: list[Any]) -> str:
+    """What the candidate reads: the streamed tokens and the final messages."""
+    return "".join(e.text for e in of(events, "token")) + "".join(
         e.text for e in of(events, "message")
     )
-    assert of(events, "message") and not looks_like_protocol(shown)

@@ -253,7 +253,7 @@ def _training_flops(c: Context) -> list[AskCall]:
             r"mfu\D{0,12}(\d+(?:[.,]\d+)?)\s*%|(\d+(?:[.,]\d+)?)\s*%\s*mfu", c.text, re.I
         )
         if mfu:
-            args["mfu"] = ph._number(mfu.group(1) or mfu.group(2)) / 100
+            args["mfu"] = ph.decimal(mfu.group(1) or mfu.group(2)) / 100
         if ph.has(r"\bhours?\b|\bdays?\b|how long|\btime\b|час\w*|дн\w*\b|врем", c.text):
             args["report"] = "time"
     return [AskCall(tool="training_flops", args=args)]

@@ -22,21 +22,22 @@ _TOKENS_AFTER = re.compile(
 _SCIENTIFIC = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)?)\s*[eе]\s*\+?(\d{1,2})(?![\w.])")
 
 
-def _number(text: str) -> float:
+def decimal(text: str) -> float:
+    """A number written with a decimal point or comma: "3.5", "3,5"."""
     return float(text.replace(",", "."))
 
 
 def _scaled(number: str, unit: str) -> float:
     unit = unit.lower()
     key = next((k for k in ("миллиард", "миллион", "триллион") if unit.startswith(k)), unit)
-    return _number(number) * _SCALE[key]
+    return decimal(number) * _SCALE[key]
 
 
 def counts(text: str) -> tuple[float | None, float | None]:
     """(model size, token count): `7B model` vs `300B tokens`, in English or Russian."""
     size = tokens = None
     found = [(m, _scaled(m.group(1), m.group(2))) for m in _COUNT.finditer(text)]
-    found += [(m, _number(m.group(1)) * 10 ** int(m.group(2))) for m in _SCIENTIFIC.finditer(text)]
+    found += [(m, decimal(m.group(1)) * 10 ** int(m.group(2))) for m in _SCIENTIFIC.finditer(text)]
     for m, value in sorted(found, key=lambda pair: pair[0].start()):
         if _TOKENS_AFTER.match(text, m.end()):
             tokens = tokens or value
@@ -110,7 +111,7 @@ def context_length(text: str) -> tuple[int | None, bool]:
 
 
 def numbers(text: str) -> list[float]:
-    return [_number(x) for x in re.findall(r"-?\d+(?:[.,]\d+)?(?:e-?\d+)?", text)]
+    return [decimal(x) for x in re.findall(r"-?\d+(?:[.,]\d+)?(?:e-?\d+)?", text)]
 
 
 def vectors(text: str) -> list[list[float]]:

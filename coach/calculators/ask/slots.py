@@ -22,10 +22,10 @@ def overhead_pct(text: str) -> float | None:
     if ph.has(_OVERHEAD_WORDS, text):
         m = re.search(_PCT, text, re.IGNORECASE)
         if m:
-            return ph._number(m.group(1))
+            return ph.decimal(m.group(1))
     m = re.search(r"(?:[x×]\s*(1[.,]\d+)|(1[.,]\d+)\s*[x×])(?!\s*\d)", text, re.IGNORECASE)
     if m:
-        return round((ph._number(m.group(1) or m.group(2)) - 1) * 100, 6)
+        return round((ph.decimal(m.group(1) or m.group(2)) - 1) * 100, 6)
     return None
 
 
