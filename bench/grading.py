@@ -34,9 +34,9 @@ from sklearn.metrics import f1_score
 from coach.corpus import bank as bank_store
 from coach.corpus import key as key_store
 from coach.grading import grade, rubric, vectors, warm
+from coach.grading.alignment import is_empty, measure
 from coach.grading.calibration import CALIBRATION, Calibration
 from coach.grading.models import Grade, Verdict
-from coach.grading.offline import is_empty, measure
 from coach.settings import get_settings
 
 DATA = Path(
@@ -149,7 +149,7 @@ def features(
     for r in rows:
         graded = rubric.build(r["question"], r["references"][0], retrieve=False)
         m = measure(graded, r["answer"], cache)
-        x.append((m.sem, m.lex, m.length))
+        x.append((m.signals.sem, m.signals.lex, m.signals.length))
         if m.points and m.points[0].lex is not None:
             point.append((m.points[0].sim, m.points[0].lex))
         other.append((m.relevance, float(m.shares_terms), float(is_empty(r["answer"]))))
@@ -239,7 +239,7 @@ def fit_reference() -> Calibration:
     found = point_features(
         rows, lambda r: rubric.build(r["question"], r["references"][0], retrieve=False)
     )
-    return fit_curve(found, 10 * targets(rows))
+    return fit_curve(found, 10 * targets(rows), trees=False)
 
 
 def cross_lingual_gap() -> dict[str, float]:

@@ -6,19 +6,29 @@ linearly from `point_lex_floor` (no credit) to `point_lex_full` (full credit), a
 closest sentence's cosine to the point stays under `point_sim_floor` (the words occur, but not
 about this point). The weighted mean of the credits is the coverage; the score is
 
-    score = curve(coverage) + clip(holistic, -max_adjust, +max_adjust)
+    score = curve(coverage) + clip(adjustment, -max_adjust, +max_adjust)
 
 where `curve` is a non-decreasing piecewise-linear map (isotonic regression on the dev set's
-`train` split: covering more never lowers the score) and `holistic` a linear term in the whole
-answer's similarity, its length and how much closer it comes to a misconception than to any
-key point (at most +-1 point). Fitted by `python bench/grading.py --fit` on the team's interview
-dev set (train split only); nothing in it names a topic. Cosines depend on the embedder: other
-embedders get the same numbers with a notice.
+`train` split: covering more never lowers the score) and the adjustment is fitted on the
+residual the curve leaves: for key rubrics, 200 depth-3 boosted trees over the answer's signals
+(signals.py; support by the key, sentence closeness, misconception lean, size), at most +-2 and
+non-decreasing in the points' word share; for references cut into points, a linear term in
+similarity, length and misconception margin, at most +-1. Fitted by
+`python bench/grading_dev.py --fit` (dev set, train split only) and
+`python bench/grading.py --fit-reference` (Beetle train); nothing in it names a topic.
+Cosines depend on the embedder: other embedders get the same numbers with a notice.
 """
 
 from __future__ import annotations
 
+import math
+
 from pydantic import BaseModel
+
+from coach.grading import trees
+from coach.grading.signals import Signals
+
+CROSS_LINGUAL = "_crosslingual"  # suffix of the adjustment fitted without the support signals
 
 
 class Calibration(BaseModel):
@@ -27,10 +37,13 @@ class Calibration(BaseModel):
     point_sim_floor: float
     curve_x: list[float]  # coverage knots, increasing
     curve_y: list[float]  # score at each knot, non-decreasing
-    w_sem: float
-    w_len: float
-    w_margin: float
-    bias: float
+    # The adjustment: fitted trees over every signal (signals.py) when `adjust_model` names
+    # them, else the linear term below; either way clipped to +-max_adjust.
+    adjust_model: str | None = None
+    w_sem: float = 0.0
+    w_len: float = 0.0
+    w_margin: float = 0.0
+    bias: float = 0.0
     max_adjust: float
     # Score thresholds of the verdicts (0-10).
     correct_at: float
@@ -64,8 +77,20 @@ class Calibration(BaseModel):
         span = self.point_lex_full - self.point_lex_floor
         return min(1.0, max(0.0, (share - self.point_lex_floor) / span))
 
-    def adjustment(self, sem: float, length: float, margin: float) -> float:
-        z = self.w_sem * sem + self.w_len * length + self.w_margin * margin + self.bias
+    def adjustment(self, signals: Signals) -> float:
+        if self.adjust_model:
+            # Without support (an answer in a language the key has no text in) the trees
+            # fitted without it: the full model's missing-value branch saw too few such answers.
+            name = self.adjust_model + (CROSS_LINGUAL if math.isnan(signals.support) else "")
+            model = trees.load(name, tuple(Signals.model_fields))
+            z = model.predict(signals.vector())
+        else:
+            z = (
+                self.w_sem * signals.sem
+                + self.w_len * signals.length
+                + self.w_margin * signals.margin
+                + self.bias
+            )
         return min(self.max_adjust, max(-self.max_adjust, z))
 
     def imputed_lex(self, sim: float) -> float:
@@ -86,11 +111,8 @@ CALIBRATION = Calibration(
     point_sim_floor=0.86,
     curve_x=[0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0],
     curve_y=[1.021, 2.1, 2.5, 3.274, 4.744, 5.443, 6.643, 7.167, 8.175, 9.068, 9.361],
-    w_sem=-1.135,
-    w_len=0.069,
-    w_margin=-7.137,
-    bias=1.145,
-    max_adjust=1.0,
+    adjust_model="score_adjust",
+    max_adjust=2.0,
     correct_at=6.5,
     partial_at=5.0,
     covered_at=0.6,
@@ -114,6 +136,8 @@ REFERENCE_CALIBRATION = CALIBRATION.model_copy(
         "point_lex_full": 1.0,
         "point_sim_floor": 0.0,
         "curve_y": [2.362, 3.391, 3.448, 3.448, 4.435, 5.784, 5.784, 6.838, 7.718, 7.928, 8.305],
+        "adjust_model": None,
+        "max_adjust": 1.0,
         "w_sem": -5.736,
         "w_len": 2.544,
         "w_margin": 0.0,

@@ -5,10 +5,12 @@
 coverage is the weight-averaged credit of the key points, each in [0, 1] (the offline grader's
 word-share credit, or a judge's status: covered 1, partly 0.5, missed or contradicted 0);
 curve is the monotone calibration curve fitted on interview answers (calibration.py); the
-adjustment, from holistic similarity, length and misconception margin, is at most ±1 and the
-same for both graders. Covering more never lowers the score. Two caps: with no point even
-partly covered the score stays below "partially correct"; an asserted misconception or a
-contradicted point caps it at `misconception_cap`.
+adjustment (trees fitted over how the answer states what it states: the share of its words the
+key supports, its sentences' closeness to points and misconceptions, its size; signals.py) is
+at most ±2, comes from the offline measurement, and is the same for both graders. Covering
+more never lowers the score. Two caps: with no point even partly covered the score stays below
+"partially correct"; an asserted misconception or a contradicted point caps it at
+`misconception_cap`.
 """
 
 from __future__ import annotations

@@ -8,14 +8,28 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+import yaml
 
 from coach.corpus import key as key_store
 from coach.grading import grade
 from coach.settings import get_settings
 from tests.fakes.llm import FakeChatModel
-from tests.grading.conftest import KINDS
+from tests.grading.conftest import CASES_FILE, KINDS
 
 LOW = ("wrong", "gibberish", "copied", "injection")
+CASES = yaml.safe_load(CASES_FILE.read_text(encoding="utf-8"))
+# Its partial answer ("учитывает части слов") says the key's "character n-grams" in none of the
+# key's words: the offline evidence cannot credit the paraphrase, and the score adjustment reads
+# its low support as a bluff's (README, "What the offline grader cannot verify"; issue 14).
+PARAPHRASE_ONLY = pytest.mark.xfail(
+    strict=True, reason="a paraphrase in none of the key's words scores like a wrong answer"
+)
+
+
+def _each_case(known: dict[str, pytest.MarkDecorator]) -> list:
+    return [pytest.param(c, id=c["id"], marks=known.get(c["id"], ())) for c in CASES]
+
+
 # The share of key points the scripted model calls covered: right about quality, fooled by the
 # rest.
 MODEL_COVERED = {"excellent": 1.0, "partial": 0.5, "wrong": 0.0, "gibberish": 0.8, "copied": 0.9}
@@ -46,22 +60,22 @@ def test_the_suite_covers_a_dozen_questions_in_four_languages(cases: list[dict])
 
 
 @pytest.mark.slow
-def test_offline_ranking(cases: list[dict[str, str]]) -> None:
-    for case in cases:
-        _assert_ranked(case, _scores(case))
+@pytest.mark.parametrize("case", _each_case({"ru-quiz-041": PARAPHRASE_ONLY}))
+def test_offline_ranking(case: dict[str, str]) -> None:
+    _assert_ranked(case, _scores(case))
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("case", _each_case({"ru-quiz-041": PARAPHRASE_ONLY}))
 def test_llm_ranking_with_an_obedient_gullible_model(
-    cases: list[dict[str, str]], scripted_grader: Callable[..., FakeChatModel]
+    case: dict[str, str], scripted_grader: Callable[..., FakeChatModel]
 ) -> None:
-    for case in cases:
-        by_text = {case[k]: MODEL_COVERED[k] for k in MODEL_COVERED}
-        # The model never reads grader-directed sentences; what is left of an injected answer
-        # it rates as the injection asked.
-        model = scripted_grader(lambda answer, table=by_text: table.get(answer, 1.0))
-        scores = _scores(case, model)
-        _assert_ranked(case, scores)
-        # A model that calls every point covered never lowers an excellent answer.
-        offline = grade(case["id"], case["excellent"], retrieve=False).score
-        assert scores["excellent"] >= offline, scores
+    by_text = {case[k]: MODEL_COVERED[k] for k in MODEL_COVERED}
+    # The model never reads grader-directed sentences; what is left of an injected answer
+    # it rates as the injection asked.
+    model = scripted_grader(lambda answer, table=by_text: table.get(answer, 1.0))
+    scores = _scores(case, model)
+    _assert_ranked(case, scores)
+    # A model that calls every point covered never lowers an excellent answer.
+    offline = grade(case["id"], case["excellent"], retrieve=False).score
+    assert scores["excellent"] >= offline, scores

@@ -69,6 +69,50 @@ def test_wrong_but_on_topic_answer_is_incorrect() -> None:
     assert result.verdict is Verdict.INCORRECT and result.score < 4
 
 
+# Written for these tests without reading the key: a terse correct answer and a fluent bluff
+# that uses the topic's words for claims of its own.
+TERSE_AND_BLUFF = {
+    "ru-quiz-022": (
+        "Косинус угла между векторами: насколько совпадает их направление, длина не важна.",
+        "Cosine similarity measures how far apart two vectors are in magnitude: it takes the "
+        "ratio of their L2 norms and passes it through a sigmoid, which is why it is used to "
+        "compare document lengths in retrieval.",
+    ),
+    "ru-quiz-090": (
+        "Кэширует K и V прошлых токенов, чтобы не пересчитывать их на каждом шаге.",
+        "The KV cache stores the final logits of every generated token so the model can skip "
+        "the softmax; it compresses the vocabulary into a key-value table and makes training "
+        "converge faster by reusing gradients.",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    "question_id",
+    [
+        pytest.param(
+            "ru-quiz-022",
+            marks=pytest.mark.xfail(
+                strict=True, reason="the bluff keeps the key's words 'vectors' and 'norms': 3.6"
+            ),
+        ),
+        pytest.param(
+            "ru-quiz-090",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="the bluff's 'KV cache stores ... key-value' covers the first point by its "
+                "words (6.6); the terse answer's 'K и V' are single letters, which carry no "
+                "content for the tokenizer (2.9)",
+            ),
+        ),
+    ],
+)
+def test_a_terse_correct_answer_outscores_a_fluent_bluff(question_id: str) -> None:
+    terse, bluff = (grade(question_id, a, retrieve=False) for a in TERSE_AND_BLUFF[question_id])
+    assert terse.score >= 5 and bluff.score <= 3, (terse.score, bluff.score)
+    assert bluff.verdict in {Verdict.INCORRECT, Verdict.CONTRADICTORY}
+
+
 def test_unrelated_answer_is_off_topic() -> None:
     result = grade(RAG, "I like pizza and football on Sundays with my friends.", retrieve=False)
     assert result.verdict is Verdict.OFF_TOPIC and result.score <= 2.5
