@@ -11,6 +11,11 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# A checkout (or an editable install) reads the repository's folders; an installed wheel reads
+# the copies its build put inside the package (setup.py) and keeps its index with the user's data.
+CHECKOUT = (REPO_ROOT / "pyproject.toml").is_file() and (REPO_ROOT / "corpus").is_dir()
+RESOURCES = REPO_ROOT if CHECKOUT else Path(__file__).resolve().parent / "_resources"
+DATA_DIR = Path(user_data_dir("interview-coach", appauthor=False))
 
 
 def with_scheme(host: str) -> str:
@@ -74,10 +79,10 @@ class Settings(BaseSettings):
     # "ollama:<model>" or "openai:<model>".
     embedder: str = "e5-small"
 
-    corpus_dir: Path = REPO_ROOT / "corpus"
-    index_dir: Path = REPO_ROOT / "index"
-    prompts_dir: Path = REPO_ROOT / "prompts"
-    data_dir: Path = Path(user_data_dir("interview-coach", appauthor=False))
+    corpus_dir: Path = RESOURCES / "corpus"
+    index_dir: Path = REPO_ROOT / "index" if CHECKOUT else DATA_DIR / "index"
+    prompts_dir: Path = RESOURCES / "prompts"
+    data_dir: Path = DATA_DIR
     # Local model weights and the llama.cpp runtime (scripts/local_llm.py), kept across runs.
     llm_cache_dir: Path = Path(user_cache_dir("interview-coach", appauthor=False)) / "local-llm"
     # Skip the real-model test tier (tests/real_llm); without it a missing model fails the tier.
