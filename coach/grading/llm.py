@@ -2,9 +2,10 @@
 as JSON data. The model states no score: code computes it from the statuses (formula.py).
 
 Structured output first (`with_structured_output`, JSON schema); a model or server without it
-gets the same request as plain text, parsed leniently. A reply that is not the JSON asked for
-gets one repair request; a second failure, or a backend that is down, leaves the offline grade
-in place with a notice saying so (see `grade_with_llm` in coach.grading).
+gets the same request as plain text, parsed leniently (broken JSON is mended locally). A reply
+that still is not the judgment asked for gets one repair request; a second failure, or a
+backend that is down, leaves the offline grade in place with a notice saying so (see
+`grade_with_llm` in coach.grading).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from coach.grading.rubric import Rubric
 from coach.llm import prompts
+from coach.llm.text_calls import repair_json
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -146,18 +148,19 @@ def _text(message: Any) -> str:
 
 
 def parse(raw: str) -> Judgment:
-    """A Judgment from a reply that may wrap its JSON in prose or a code fence."""
+    """A Judgment from a reply that may wrap its JSON in prose or a code fence, or break it
+    (trailing commas, single quotes, a cut-off end): mended here, which saves the model a
+    repair round trip; what still does not fit the Judgment gets one."""
     if not raw.strip():
         raise JudgmentError("the reply was empty")
     fenced = _FENCE.search(raw)
     candidate = fenced.group(1) if fenced else raw
-    start, end = candidate.find("{"), candidate.rfind("}")
-    if start < 0 or end <= start:
+    start = candidate.find("{")
+    value = repair_json(candidate[start:]) if start >= 0 else None
+    if not isinstance(value, dict):
         raise JudgmentError("no JSON object in the reply")
     try:
-        return Judgment.model_validate(json.loads(candidate[start : end + 1]))
-    except json.JSONDecodeError as exc:
-        raise JudgmentError(f"invalid JSON ({exc.msg} at character {exc.pos})") from exc
+        return Judgment.model_validate(value)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])

@@ -8,11 +8,11 @@ module only parses; the agent's middleware (`coach.agent.text_protocol`) acts on
 
 from __future__ import annotations
 
-import ast
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
+
+import json_repair
 
 NAME_KEYS = ("name", "tool", "action", "function", "tool_name")
 ARG_KEYS = ("arguments", "parameters", "args", "action_input", "tool_input", "input")
@@ -38,69 +38,12 @@ class TextCall:
 # -- parsing ----------------------------------------------------------------------------------
 def repair_json(text: str) -> Any | None:
     """Parse JSON the way small models write it, or None: trailing commas, Python literals,
-    single quotes, unclosed braces and trailing chatter are all forgiven."""
-    text = text.strip()
-    if not text:
+    single quotes, unclosed braces and trailing chatter are all forgiven (json-repair, whose
+    grammar of broken JSON is wider and better tested than any we would keep here)."""
+    if not text.strip():
         return None
-    attempts = [text]
-    balanced = _balanced_prefix(text)
-    if balanced and balanced != text:
-        attempts.append(balanced)
-    attempts.append(_close_brackets(text))
-    for attempt in attempts:
-        for candidate in (attempt, re.sub(r",\s*([}\]])", r"\1", attempt)):
-            try:
-                return json.loads(candidate)
-            except ValueError:
-                pass
-            try:
-                return ast.literal_eval(
-                    candidate.replace("true", "True")
-                    .replace("false", "False")
-                    .replace("null", "None")
-                )
-            except (ValueError, SyntaxError, MemoryError, RecursionError):
-                pass
-    return None
-
-
-def _balanced_prefix(text: str) -> str | None:
-    """The first complete {...} or [...] in text, honouring strings."""
-    start = min((i for i in (text.find("{"), text.find("[")) if i >= 0), default=-1)
-    if start < 0:
-        return None
-    depth, quote, escaped = 0, "", False
-    for i, char in enumerate(text[start:], start):
-        if quote:
-            escaped = not escaped and char == "\\"
-            if char == quote and not escaped:
-                quote = ""
-            continue
-        if char in "\"'":
-            quote = char
-        elif char in "{[":
-            depth += 1
-        elif char in "}]":
-            depth -= 1
-            if depth == 0:
-                return text[start : i + 1]
-    return None
-
-
-def _close_brackets(text: str) -> str:
-    """Append the closers an unfinished object is missing (a reply cut off at max tokens)."""
-    stack: list[str] = []
-    quote = ""
-    for char in text:
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "\"'":
-            quote = char
-        elif char in "{[":
-            stack.append("}" if char == "{" else "]")
-        elif char in "}]" and stack:
-            stack.pop()
-    return text + quote + "".join(reversed(stack))
+    parsed = json_repair.repair_json(text, return_objects=True)
+    return None if parsed == "" else parsed
 
 
 def _as_calls(value: Any) -> list[TextCall]:

@@ -98,6 +98,19 @@ def test_broken_json_is_repaired_once(fake_llm: Callable[..., FakeChatModel]) ->
     assert "could not be used" in repair and "no JSON object" in repair
 
 
+def test_json_a_small_model_breaks_is_mended_without_asking_again(
+    fake_llm: Callable[..., FakeChatModel],
+) -> None:
+    """Trailing commas, single quotes and a reply cut off before its closing braces."""
+    whole = judgment(4, 5)
+    broken = whole.replace('"', "'").rstrip("}] \n") + ","
+    model = fake_llm("Here is my judgment: " + broken)
+    result = grade(KV, GOOD, llm=model, retrieve=False)
+    assert result.grader.startswith("llm:") and result.fallback_notice is None
+    assert len(model.sent) == 1  # no repair request
+    assert result.key_points == grade(KV, GOOD, llm=fake_llm(whole), retrieve=False).key_points
+
+
 def test_unrepairable_json_falls_back_to_offline_visibly(
     fake_llm: Callable[..., FakeChatModel],
 ) -> None:
