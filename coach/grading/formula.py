@@ -7,7 +7,7 @@ word-share credit, or a judge's status: covered 1, partly 0.5, missed or contrad
 curve is the monotone calibration curve fitted on interview answers (calibration.py); the
 adjustment (trees fitted over how the answer states what it states: the share of its words the
 key supports, its sentences' closeness to points and misconceptions, its size; signals.py) is
-at most ±2, comes from the offline measurement, and is the same for both graders. Covering
+at most ±1, comes from the offline measurement, and is the same for both graders. Covering
 more never lowers the score. Two caps: with no point even partly covered the score stays below
 "partially correct"; an asserted misconception or a contradicted point caps it at
 `misconception_cap`.

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from langchain_core.messages import BaseMessage
 
 from coach.grading.injection import find
@@ -19,11 +18,6 @@ from tests.fakes.llm import FakeChatModel
 CASES_FILE = Path(__file__).with_name("calibration_cases.yaml")
 KINDS = ("excellent", "partial", "wrong", "gibberish", "copied", "injection")
 _DATA = re.compile(r"```json\n(.*)\n```", re.DOTALL)
-
-
-@pytest.fixture(scope="session")
-def cases() -> list[dict[str, str]]:
-    return yaml.safe_load(CASES_FILE.read_text(encoding="utf-8"))
 
 
 def sent_data(messages: list[BaseMessage]) -> dict[str, Any]:

@@ -18,16 +18,9 @@ from tests.grading.conftest import CASES_FILE, KINDS
 
 LOW = ("wrong", "gibberish", "copied", "injection")
 CASES = yaml.safe_load(CASES_FILE.read_text(encoding="utf-8"))
-# Its partial answer ("учитывает части слов") says the key's "character n-grams" in none of the
-# key's words: the offline evidence cannot credit the paraphrase, and the score adjustment reads
-# its low support as a bluff's (README, "What the offline grader cannot verify"; issue 14).
-PARAPHRASE_ONLY = pytest.mark.xfail(
-    strict=True, reason="a paraphrase in none of the key's words scores like a wrong answer"
-)
 
 
-def _each_case(known: dict[str, pytest.MarkDecorator]) -> list:
-    return [pytest.param(c, id=c["id"], marks=known.get(c["id"], ())) for c in CASES]
+EACH_CASE = [pytest.param(c, id=c["id"]) for c in CASES]
 
 
 # The share of key points the scripted model calls covered: right about quality, fooled by the
@@ -54,19 +47,19 @@ def _assert_ranked(case: dict[str, str], scores: dict[str, float]) -> None:
     assert max(scores[k] for k in LOW) <= 4, where
 
 
-def test_the_suite_covers_a_dozen_questions_in_four_languages(cases: list[dict]) -> None:
-    assert len(cases) >= 12
-    assert {c["lang"] for c in cases} == {"en", "ru", "zh", "fa"}
+def test_the_suite_covers_a_dozen_questions_in_four_languages() -> None:
+    assert len(CASES) >= 12
+    assert {c["lang"] for c in CASES} == {"en", "ru", "zh", "fa"}
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("case", _each_case({"ru-quiz-041": PARAPHRASE_ONLY}))
+@pytest.mark.parametrize("case", EACH_CASE)
 def test_offline_ranking(case: dict[str, str]) -> None:
     _assert_ranked(case, _scores(case))
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("case", _each_case({"ru-quiz-041": PARAPHRASE_ONLY}))
+@pytest.mark.parametrize("case", EACH_CASE)
 def test_llm_ranking_with_an_obedient_gullible_model(
     case: dict[str, str], scripted_grader: Callable[..., FakeChatModel]
 ) -> None:

@@ -101,7 +101,7 @@ TERSE_AND_BLUFF = {
             marks=pytest.mark.xfail(
                 strict=True,
                 reason="the bluff's 'KV cache stores ... key-value' covers the first point by its "
-                "words (6.6); the terse answer's 'K и V' are single letters, which carry no "
+                "words (6.0); the terse answer's 'K и V' are single letters, which carry no "
                 "content for the tokenizer (2.9)",
             ),
         ),
