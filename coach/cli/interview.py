@@ -26,7 +26,8 @@ from coach.interview.events import (
     ToolResult,
 )
 from coach.interview.language import check as check_lang
-from coach.interview.models import InterviewConfig
+from coach.interview.models import InterviewConfig, PlannedQuestion
+from coach.interview.tailoring import tailor
 from coach.llm.backends import SPEC_HELP
 from coach.settings import get_settings
 
@@ -63,6 +64,13 @@ def interview(
         help="Read inputs from this file, one per line.",
     ),
     resume: str | None = typer.Option(None, "--resume", help="Resume a session by id (prefix)."),
+    jd: Path | None = typer.Option(
+        None,
+        "--jd",
+        exists=True,
+        dir_okay=False,
+        help="A job description (text or Markdown): ask about the skills it names first.",
+    ),
     json_output: bool = typer.Option(False, "--json", help="Print events as JSON lines."),
 ) -> None:
     """Run a mock interview: answer each question, or type hint / skip / explain / harder /
@@ -80,8 +88,25 @@ def interview(
             questions=questions or settings.interview_questions,
             follow_ups=settings.follow_ups,
         )
+        if jd is not None:
+            config.plan = _tailored(jd, config.questions, quiet=json_output)
     interviewer = open_interviewer(config, resume=resume, llm=llm)
     run(interviewer, script_inputs(script), json_output=json_output, echo=script is not None)
+
+
+def _tailored(path: Path, questions: int, *, quiet: bool) -> list[PlannedQuestion]:
+    """The plan for a job description; says which of its skills the bank cannot ask about."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError("jd", str(path), "a readable UTF-8 text or Markdown file") from exc
+    found = tailor(text, questions)
+    if not quiet:
+        asked = [s for s in found.skills if s not in found.uncovered]
+        typer.echo(f"The job description asks for: {', '.join(asked)}")
+        if found.uncovered:
+            typer.echo(f"No bank questions on: {', '.join(found.uncovered)}")
+    return found.plan
 
 
 def _choice(field: str, value: str | None, enum: type[Topic] | type[Difficulty]) -> object:
@@ -183,6 +208,8 @@ def _question(event: QuestionAsked) -> None:
     label = "Follow-up" if event.follow_up else f"Question {event.number}/{event.total}"
     meta = " · ".join(x for x in (event.topic, event.difficulty, event.question_id) if x)
     typer.secho(f"\n{label}  ({meta})", bold=True)
+    if event.skill:
+        typer.secho(f"  (the job description asks for {event.skill})", dim=True)
     typer.echo(f"  {event.text}")
     for i, option in enumerate(event.options):
         typer.echo(f"    {chr(ord('A') + i)}) {option}")

@@ -28,6 +28,9 @@ class Term(BaseModel):
     ru: list[str]
     zh: list[str]
     fa: list[str]
+    # A whole field ("machine learning", "LLM") rather than a skill one can be asked about:
+    # a job description names it in passing, so a tailored plan takes it last.
+    umbrella: bool = False
 
     def forms(self) -> list[str]:
         return [form for lang in LANGS for form in getattr(self, lang)]
@@ -48,15 +51,26 @@ class Glossary:
         for candidates in self._by_first.values():
             candidates.sort(key=lambda c: -len(c[0]))
 
-    def concepts(self, text: str) -> list[int]:
-        """Indexes of the terms whose forms occur in `text`, in order of appearance."""
-        stems = content_terms(text)
-        found: list[int] = []
+    def concepts(self, text: str, *, outermost: bool = False) -> list[int]:
+        """Indexes of the terms whose forms occur in `text`, in order of appearance;
+        `outermost` leaves out those found only inside a longer one's words ("generator" in
+        the "generation" of "retrieval-augmented generation")."""
+        spans = self._spans(content_terms(text))
+        if outermost:
+            spans = [
+                (start, end, index)
+                for start, end, index in spans
+                if not any(s <= start and end <= e and (s, e) != (start, end) for s, e, _ in spans)
+            ]
+        return list(dict.fromkeys(index for _, _, index in spans))
+
+    def _spans(self, stems: list[str]) -> list[tuple[int, int, int]]:
+        """(start, end, term index) of the longest form starting at each stem."""
+        found: list[tuple[int, int, int]] = []
         for start, first in enumerate(stems):
             for sequence, index in self._by_first.get(first, []):
                 if tuple(stems[start : start + len(sequence)]) == sequence:
-                    if index not in found:
-                        found.append(index)
+                    found.append((start, start + len(sequence), index))
                     break
         return found
 

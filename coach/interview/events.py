@@ -27,6 +27,7 @@ class QuestionAsked(BaseModel):
     difficulty: str | None = None
     options: list[str] = Field(default_factory=list)
     follow_up: bool = False
+    skill: str | None = None  # the job description's skill that chose it
 
 
 class ToolCalled(BaseModel):

@@ -144,11 +144,14 @@ class Interview:
 
     def _pick(self, only: list[str] | None = None) -> selection.Candidate | None:
         state = self.state
-        review = [q for q in state.config.review if q not in {t.question_id for t in state.turns}]
-        if only is None and review:
-            found = selection.pick(state, self.pool, topic=None, only=review)
-            if found is not None:
-                return found
+        asked = {t.question_id for t in state.turns}
+        # Due reviews first, then the job description's plan, each in its own order.
+        for first in (state.config.review, [p.question_id for p in state.config.plan]):
+            waiting = [q for q in first if q not in asked]
+            if only is None and waiting:
+                found = selection.pick(state, self.pool, topic=None, only=waiting)
+                if found is not None:
+                    return found
         topic = state.focus or state.config.topic
         found = selection.pick(state, self.pool, topic=topic, only=only)
         if found is None and topic is not None and only is None:
@@ -169,6 +172,9 @@ class Interview:
             kind=question.kind,
             difficulty=entry.difficulty if entry else None,
             options=language.question_options(question, entry, lang),
+            skill=next(
+                (p.skill for p in self.state.config.plan if p.question_id == question.id), None
+            ),
         )
 
     def _open(self, turn: Turn) -> Turn:
@@ -193,6 +199,7 @@ class Interview:
             difficulty=turn.difficulty.value if turn.difficulty else None,
             options=turn.options,
             follow_up=turn.follow_up_of is not None,
+            skill=turn.skill,
         )
 
     # -- answering and grading ------------------------------------------------------------

@@ -21,6 +21,13 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+class PlannedQuestion(BaseModel):
+    """A question chosen for a job description (tailoring.py), asked before any other."""
+
+    question_id: str
+    skill: str  # the concept of the job description that chose it
+
+
 class InterviewConfig(BaseModel):
     topic: Topic | None = None
     difficulty: Difficulty | None = None  # fixed by the candidate; None adapts to answers
@@ -29,6 +36,7 @@ class InterviewConfig(BaseModel):
     llm: str = "none"
     follow_ups: int = Field(1, ge=0, le=3)
     review: list[str] = Field(default_factory=list)  # question ids to ask first (`coach review`)
+    plan: list[PlannedQuestion] = Field(default_factory=list)  # then these (`--jd`)
 
 
 class Turn(BaseModel):
@@ -41,6 +49,7 @@ class Turn(BaseModel):
     options: list[str] = Field(default_factory=list)
     follow_up_of: int | None = None  # the parent turn's index
     probe_points: list[KeyPoint] = Field(default_factory=list)  # what a follow-up probes
+    skill: str | None = None  # the job description's skill that chose it (`--jd`)
     answer: str | None = None
     grade: Grade | None = None
     hints: list[str] = Field(default_factory=list)

@@ -147,3 +147,27 @@ def test_unreachable_llm_runs_offline(
     assert (
         run.code == 0 and "[offline_fallback] LLM backend openai:test-model unavailable" in run.out
     )
+
+
+def test_a_job_description_chooses_the_first_questions(
+    coach: Callable[..., Run], tmp_path: Path
+) -> None:
+    jd = tmp_path / "jd.md"
+    jd.write_text("We need HNSW indexes and retrieval-augmented generation.", encoding="utf-8")
+    script = tmp_path / "inputs.txt"
+    script.write_text("skip\nstop\n", encoding="utf-8")
+    run = coach("interview", "--llm", "none", "--jd", str(jd), "--script", str(script))
+    assert run.code == 0, run.err
+    assert "The job description asks for: " in run.out
+    assert "(the job description asks for hnsw)" in run.out.lower() or (
+        "(the job description asks for retrieval-augmented generation)" in run.out
+    )
+
+
+def test_a_job_description_outside_the_bank_is_one_clear_error(
+    coach: Callable[..., Run], tmp_path: Path
+) -> None:
+    jd = tmp_path / "jd.txt"
+    jd.write_text("Line cook: sauces and bread.", encoding="utf-8")
+    run = coach("interview", "--llm", "none", "--jd", str(jd))
+    assert run.code == 2 and "names no ML" in run.err and "Traceback" not in run.err
