@@ -71,6 +71,13 @@ def interview(
         dir_okay=False,
         help="A job description (text or Markdown): ask about the skills it names first.",
     ),
+    time_limit: int | None = typer.Option(
+        None,
+        "--time-limit",
+        min=10,
+        max=3600,
+        help="Seconds per question; a later answer is graded and marked late.",
+    ),
     json_output: bool = typer.Option(False, "--json", help="Print events as JSON lines."),
 ) -> None:
     """Run a mock interview: answer each question, or type hint / skip / explain / harder /
@@ -87,6 +94,7 @@ def interview(
             llm=llm if llm is not None else settings.llm,
             questions=questions or settings.interview_questions,
             follow_ups=settings.follow_ups,
+            time_limit=time_limit,
         )
         if jd is not None:
             config.plan = _tailored(jd, config.questions, quiet=json_output)
@@ -210,6 +218,8 @@ def _question(event: QuestionAsked) -> None:
     typer.secho(f"\n{label}  ({meta})", bold=True)
     if event.skill:
         typer.secho(f"  (the job description asks for {event.skill})", dim=True)
+    if event.time_limit:
+        typer.secho(f"  (answer within {event.time_limit} s)", dim=True)
     typer.echo(f"  {event.text}")
     for i, option in enumerate(event.options):
         typer.echo(f"    {chr(ord('A') + i)}) {option}")

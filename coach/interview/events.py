@@ -28,6 +28,7 @@ class QuestionAsked(BaseModel):
     options: list[str] = Field(default_factory=list)
     follow_up: bool = False
     skill: str | None = None  # the job description's skill that chose it
+    time_limit: int | None = None  # seconds to answer, when the interview is timed
 
 
 class ToolCalled(BaseModel):
@@ -81,6 +82,12 @@ class TopicScore(BaseModel):
     mean_score: float
 
 
+class AnswerTime(BaseModel):
+    question_id: str
+    seconds: float
+    late: bool
+
+
 class Summary(BaseModel):
     type: Literal["summary"] = "summary"
     session_id: str
@@ -91,6 +98,7 @@ class Summary(BaseModel):
     topics: list[TopicScore] = Field(default_factory=list)
     strengths: list[str] = Field(default_factory=list)
     to_review: list[str] = Field(default_factory=list)  # question ids worth another look
+    times: list[AnswerTime] = Field(default_factory=list)  # per answered question, when timed
     text: str
 
 

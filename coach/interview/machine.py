@@ -200,6 +200,7 @@ class Interview:
             options=turn.options,
             follow_up=turn.follow_up_of is not None,
             skill=turn.skill,
+            time_limit=self.state.config.time_limit,
         )
 
     # -- answering and grading ------------------------------------------------------------
@@ -213,12 +214,22 @@ class Interview:
             self.notice("truncated", say("truncated", self.state.lang, limit=limit), "warning")
             text = text[:limit]
         turn.answer, turn.answered_at = text, now()
+        self._clock(turn)
         if self.state.config.lang is None and not self.state.lang_detected:
             detected = detect_lang(text)
             if detected:
                 self.state.lang, self.state.lang_detected = detected, True
         self.save()
         return turn
+
+    def _clock(self, turn: Turn) -> None:
+        """Mark an answer given after the time limit; it is graded all the same."""
+        limit, seconds = self.state.config.time_limit, turn.seconds
+        if limit is not None and seconds is not None and seconds > limit:
+            turn.late = True
+            self.notice(
+                "late", say("late", self.state.lang, seconds=seconds, limit=limit), "warning"
+            )
 
     def grade_current(self) -> Grade | None:
         """Grade the recorded answer of the current turn, once; None if nothing to grade."""

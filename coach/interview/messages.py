@@ -104,6 +104,18 @@ _TEXT: dict[str, dict[str, str]] = {
         "zh": "回答超过 {limit} 个字符，只评分前 {limit} 个字符。",
         "fa": "پاسخ بیش از {limit} نویسه بود؛ فقط {limit} نویسهٔ اول ارزیابی می‌شود.",
     },
+    "late": {
+        "en": "Answered in {seconds:.0f} s, past the {limit} s limit: graded, and marked late.",
+        "ru": "Ответ за {seconds:.0f} с, дольше лимита {limit} с: оценён и отмечен как поздний.",
+        "zh": "用时 {seconds:.0f} 秒，超过 {limit} 秒的限制：照常评分，并标记为超时。",
+        "fa": "پاسخ در {seconds:.0f} ثانیه، بیش از سقف {limit} ثانیه: ارزیابی شد و دیرکرد ثبت شد.",
+    },
+    "timing": {
+        "en": "Time per answer: {mean:.0f} s on average; {late} after the {limit} s limit.",
+        "ru": "Время на ответ: в среднем {mean:.0f} с; после лимита {limit} с: {late}.",
+        "zh": "每题平均用时 {mean:.0f} 秒；超过 {limit} 秒限制的有 {late} 题。",
+        "fa": "زمان هر پاسخ: به‌طور میانگین {mean:.0f} ثانیه؛ {late} پاسخ پس از سقف {limit} ثانیه.",
+    },
     "finished": {
         "en": "The interview is over. Start a new one with `coach interview`.",
         "ru": "Интервью закончено. Новое: `coach interview`.",

@@ -37,6 +37,7 @@ class InterviewConfig(BaseModel):
     follow_ups: int = Field(1, ge=0, le=3)
     review: list[str] = Field(default_factory=list)  # question ids to ask first (`coach review`)
     plan: list[PlannedQuestion] = Field(default_factory=list)  # then these (`--jd`)
+    time_limit: int | None = Field(None, ge=10, le=3600)  # seconds per question; None: untimed
 
 
 class Turn(BaseModel):
@@ -59,6 +60,7 @@ class Turn(BaseModel):
     notices: list[str] = Field(default_factory=list)
     asked_at: datetime = Field(default_factory=now)
     answered_at: datetime | None = None
+    late: bool = False  # answered after the interview's time limit (still graded)
 
     @property
     def done(self) -> bool:

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from coach.corpus.models import Topic
 from coach.corpus.topics import TOPIC_LABELS
-from coach.interview.events import Summary, TopicScore
+from coach.interview.events import AnswerTime, Summary, TopicScore
 from coach.interview.messages import say
 from coach.interview.models import InterviewState
 
@@ -50,6 +50,12 @@ def summarise(state: InterviewState) -> Summary:
         lines.append(say("strengths", lang, topics=_labels(strengths)))
     if weak:
         lines.append(say("to_review", lang, topics=_labels(weak)))
+    times = _times(state)
+    if times:
+        mean_seconds = sum(t.seconds for t in times) / len(times)
+        late = sum(t.late for t in times)
+        limit = state.config.time_limit
+        lines.append(say("timing", lang, mean=mean_seconds, late=late, limit=limit))
     return Summary(
         session_id=state.id,
         answered=len(graded),
@@ -59,8 +65,20 @@ def summarise(state: InterviewState) -> Summary:
         topics=topics,
         strengths=strengths,
         to_review=to_review,
+        times=times,
         text="\n".join(lines),
     )
+
+
+def _times(state: InterviewState) -> list[AnswerTime]:
+    """Time taken per answered main question, for a timed interview."""
+    if state.config.time_limit is None:
+        return []
+    return [
+        AnswerTime(question_id=t.question_id, seconds=t.seconds, late=t.late)
+        for t in state.main_turns
+        if t.answer is not None and t.seconds is not None
+    ]
 
 
 def _labels(topics: list[str]) -> str:

@@ -171,3 +171,14 @@ def test_a_job_description_outside_the_bank_is_one_clear_error(
     jd.write_text("Line cook: sauces and bread.", encoding="utf-8")
     run = coach("interview", "--llm", "none", "--jd", str(jd))
     assert run.code == 2 and "names no ML" in run.err and "Traceback" not in run.err
+
+
+def test_a_timed_interview_shows_the_limit_and_the_times(
+    coach: Callable[..., Run], tmp_path: Path
+) -> None:
+    script = tmp_path / "inputs.txt"
+    script.write_text("Attention weighs every token by its relevance.\nstop\n", encoding="utf-8")
+    run = coach("interview", "--llm", "none", "--time-limit", "90", "--script", str(script))
+    assert run.code == 0, run.err
+    assert "(answer within 90 s)" in run.out and "after the 90 s limit" in run.out
+    assert coach("interview", "--time-limit", "3").code == 2  # below the 10 s minimum
