@@ -18,6 +18,7 @@ from typing import Any
 
 import gradio as gr
 import pandas as pd
+from pydantic import ValidationError
 
 from coach.corpus.key import Difficulty
 from coach.corpus.models import LANGS, Topic
@@ -25,6 +26,7 @@ from coach.corpus.topics import TOPIC_LABELS
 from coach.errors import CoachError, InputError
 from coach.interview.events import Event
 from coach.interview.models import InterviewConfig
+from coach.interview.tailoring import tailor
 from coach.llm.backends import default_base_url, parse_spec
 from coach.settings import get_settings
 from coach.ui.banner import banner
@@ -85,17 +87,28 @@ def make_config(
     backend: str,
     model: str,
     url: str = "",
+    job: str = "",
+    time_limit: float | None = None,
 ) -> InterviewConfig:
+    """`job`: a job description to tailor the questions to; `time_limit`: seconds per
+    question, 0 or None for an untimed interview."""
     spec = backend_spec(backend, model, url)
     parse_spec(spec)  # an unknown provider or a blank model is an InputError here, not later
-    return InterviewConfig(
-        topic=Topic(topic) if topic else None,
-        difficulty=Difficulty(difficulty) if difficulty else None,
-        lang=lang or None,
-        questions=int(questions),
-        llm=spec,
-        follow_ups=get_settings().follow_ups,
-    )
+    try:
+        config = InterviewConfig(
+            topic=Topic(topic) if topic else None,
+            difficulty=Difficulty(difficulty) if difficulty else None,
+            lang=lang or None,
+            questions=int(questions),
+            llm=spec,
+            follow_ups=get_settings().follow_ups,
+            time_limit=int(time_limit) if time_limit else None,
+        )
+    except ValidationError:
+        raise InputError("time limit", time_limit, "10 to 3600 seconds, or 0 for none") from None
+    if job.strip():
+        config.plan = tailor(job, config.questions).plan
+    return config
 
 
 def status_markdown(text: str) -> str:
@@ -283,6 +296,24 @@ def build(sessions: LiveSessions, banner_box: Any) -> InterviewTab:
     with gr.Tab("Interview", id="interview") as tab:
         with gr.Accordion("Interview settings", open=True) as settings_box:
             topic, difficulty, lang, questions, provider, model, url, check = _settings_rows()
+            with gr.Row():
+                job = gr.Textbox(
+                    "",
+                    label="Job description (optional): ask about the skills it names",
+                    lines=3,
+                    max_lines=12,
+                    elem_id="coach-jd",
+                    scale=4,
+                )
+                limit = gr.Number(
+                    0,
+                    label="Seconds per question (0: untimed)",
+                    minimum=0,
+                    maximum=3600,
+                    precision=0,
+                    elem_id="coach-time-limit",
+                    scale=1,
+                )
             start = gr.Button("Start interview", variant="primary", elem_id="coach-start")
         chatbot = gr.Chatbot(
             value=[{"role": "assistant", "content": WELCOME}],
@@ -339,9 +370,13 @@ def build(sessions: LiveSessions, banner_box: Any) -> InterviewTab:
         provider_: str,
         model_: str,
         url_: str,
+        job_: str = "",
+        limit_: float | None = 0,
     ) -> Iterator[tuple[Any, ...]]:
         try:
-            config = make_config(topic_, difficulty_, lang_, questions_, provider_, model_, url_)
+            config = make_config(
+                topic_, difficulty_, lang_, questions_, provider_, model_, url_, job_, limit_
+            )
         except CoachError as exc:
             view = ChatView()
             view.assistant(f"⚠ {exc}")
@@ -362,7 +397,7 @@ def build(sessions: LiveSessions, banner_box: Any) -> InterviewTab:
     def on_option(session_id: str | None, evt: gr.SelectData) -> Iterator[tuple[Any, ...]]:
         yield from turn_stream(sessions, session_id, str(evt.value))
 
-    settings_inputs = [topic, difficulty, lang, questions, provider, model, url]
+    settings_inputs = [topic, difficulty, lang, questions, provider, model, url, job, limit]
     start.click(on_start, settings_inputs, ui.chat_outputs, api_name="start")
     # Fold the settings away once an interview runs: the chat needs the room on a phone.
     start.click(lambda: gr.Accordion(open=False), None, settings_box, api_visibility="private")

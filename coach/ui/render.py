@@ -187,6 +187,12 @@ class ChatView:
 def question_markdown(event: QuestionAsked) -> str:
     head = "**Follow-up**" if event.follow_up else f"**Question {event.number}/{event.total}**"
     meta = " · ".join(x for x in (topic_label(event.topic), event.difficulty) if x)
+    why = [
+        f"*the job description asks for {event.skill}*" if event.skill else "",
+        f"*answer within {event.time_limit} s*" if event.time_limit else "",
+    ]
+    if any(why):
+        meta += " · " + " · ".join(w for w in why if w)
     body = [event.text]
     if event.options:
         body.append("")

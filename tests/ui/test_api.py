@@ -101,6 +101,20 @@ def test_a_blank_model_name_is_a_message_not_an_error(app: RunningApp, tmp_path:
     assert texts(messages)[0].startswith("⚠ invalid model")
 
 
+def test_a_job_description_and_a_time_limit_shape_the_interview(
+    app: RunningApp, tmp_path: Path
+) -> None:
+    c = client(app, tmp_path)
+    jd = "We need someone who knows HNSW indexes and retrieval-augmented generation."
+    messages, *_ = c.predict("", "", "en", 2, "none", "", "", jd, 60, api_name="/start")
+    shown = texts(messages)[-1]
+    assert "the job description asks for" in shown and "answer within 60 s" in shown
+    refused, *_ = c.predict("", "", "en", 2, "none", "", "", "Bake bread.", 0, api_name="/start")
+    assert texts(refused)[0].startswith("⚠") and "names no ML" in texts(refused)[0]
+    slow, *_ = c.predict("", "", "en", 2, "none", "", "", "", 5, api_name="/start")
+    assert "10 to 3600 seconds" in texts(slow)[0]
+
+
 def test_the_memory_calculator_reproduces_the_quiz_figure(app: RunningApp, tmp_path: Path) -> None:
     c = client(app, tmp_path)
     headline, table, _chart, fits, steps = c.predict(
