@@ -1,13 +1,17 @@
-"""Reports of graded answers, in Markdown and in self-contained HTML (inline CSS and SVG, no
-external assets): overall and per-topic averages, the score distribution, and every answer with
-its grade and feedback. Batch grading and the interview session export both render through here.
+"""Reports of graded answers, in Markdown and in self-contained HTML (a Jinja template with
+inline CSS and SVG, no external assets): overall and per-topic averages, the score distribution,
+and every answer with its grade and feedback. Batch grading and the interview session export
+both render through here.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from functools import lru_cache
 from html import escape
 
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template
+from markupsafe import Markup
 from pydantic import BaseModel, Field
 
 from coach.grading.models import Grade
@@ -150,70 +154,29 @@ blockquote{white-space:pre-wrap;background:#f6f7fb;margin:.4rem 0;padding:.4rem 
 
 def to_html(items: list[ReportItem], title: str, notes: list[str] | None = None) -> str:
     summary = summarize(items)
-    parts = [
-        "<!doctype html><html><head><meta charset='utf-8'>",
-        f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{escape(title)}</h1>",
-        f"<p><b>{summary.count} answers, mean score {summary.mean:g}/10.</b> Graders: "
-        f"{escape(', '.join(f'{k} ({v})' for k, v in summary.graders.items()) or 'none')}.</p>",
-    ]
-    if summary.fallbacks:
-        parts.append(
-            f"<p class='notice'>{summary.fallbacks} grades fell back to the offline "
-            "grader; each says why.</p>"
-        )
-    if notes:
-        parts.append(
-            "<h2>Notes</h2><ul>" + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul>"
-        )
-    parts += [
-        "<h2>Per topic</h2>",
-        topic_svg(summary.topics),
-        _topic_table(summary),
-        "<h2>Score distribution</h2>",
-        histogram_svg(summary.histogram),
-        "<p>Verdicts: "
-        + escape(", ".join(f"{k} {v}" for k, v in summary.verdicts.items()))
-        + "</p>",
-        "<h2>Answers</h2>",
-        *(_html_item(i) for i in items),
-        "</body></html>",
-    ]
-    return "\n".join(parts)
+    return _template().render(
+        title=title,
+        css=Markup(_CSS),
+        summary=summary,
+        notes=notes or [],
+        topic_chart=Markup(topic_svg(summary.topics)),
+        histogram_chart=Markup(histogram_svg(summary.histogram)),
+        items=items,
+    )
 
 
-def _topic_table(summary: Summary) -> str:
-    rows = "".join(
-        f"<tr><td>{escape(t.topic)}</td><td>{t.count}</td><td>{t.mean:g}</td></tr>"
-        for t in summary.topics
+@lru_cache(maxsize=1)
+def _template() -> Template:
+    """The HTML report (templates/report.html.j2): autoescaped, so no answer, question or
+    feedback can inject markup; a name the template misses is an error, not a blank."""
+    env = Environment(
+        loader=PackageLoader("coach.reports", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
     )
-    return f"<table><tr><th>topic</th><th>answers</th><th>mean score</th></tr>{rows}</table>"
-
-
-def _html_item(item: ReportItem) -> str:
-    g = item.grade
-    points = "".join(
-        f"<li class='{p.status.value}'>[{p.status.value}] {escape(p.text)}</li>"
-        for p in g.key_points
-    )
-    notices = "".join(f"<li>{escape(n)}</li>" for n in g.notices)
-    fallback = (
-        f"<p class='notice'>Fallback: {escape(g.fallback_notice)}</p>" if g.fallback_notice else ""
-    )
-    topic = f"; topic {escape(item.topic)}" if item.topic else ""
-    return (
-        f"<div class='item' id='{escape(item.id, quote=True)}'>"
-        f"<h3>{escape(item.id)}: <span class='score'>{g.score:g}/10</span>, "
-        f"{escape(g.verdict.value.replace('_', ' '))}</h3>"
-        f"<p><i>{escape(item.question)}</i></p>"
-        f"<p class='meta'>grader {escape(g.label)}; confidence {g.confidence:.2f}; "
-        f"reference: {escape(g.reference_source)}{topic}</p>{fallback}"
-        f"<blockquote>{escape(_clip(item.answer))}</blockquote>"
-        + (f"<ul>{points}</ul>" if points else "")
-        + f"<div class='feedback'>{escape(g.feedback)}</div>"
-        + (f"<ul class='meta'>{notices}</ul>" if notices else "")
-        + "</div>"
-    )
+    env.filters["clip"] = _clip
+    return env.get_template("report.html.j2")
 
 
 def histogram_svg(histogram: list[int], width: int = 520, height: int = 200) -> str:

@@ -51,5 +51,14 @@ def test_html_is_self_contained_and_escaped() -> None:
     assert "http" not in page.replace("http://www.w3.org/2000/svg", "")
 
 
+def test_an_answer_cannot_inject_markup_into_the_page() -> None:
+    hostile = ITEMS[0].model_copy(
+        update={"id": "x' onmouseover='alert(1)", "answer": "<script>1</script>"}
+    )
+    page = to_html([hostile], "t")
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "onmouseover='alert" not in page
+
+
 def test_histogram_of_nothing_is_still_a_chart() -> None:
     assert histogram_svg([0] * 10).startswith("<svg")
