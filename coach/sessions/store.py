@@ -58,6 +58,26 @@ class Attempt(BaseModel):
     answered_at: datetime
 
 
+class Repeat(BaseModel):
+    """A question graded more than once, over every session: where the candidate moved."""
+
+    question_id: str
+    question: str  # as last asked
+    attempts: int
+    first_score: float
+    latest_score: float
+    latest_at: datetime
+
+
+class TopicPoint(BaseModel):
+    """One session's mean score on one topic: a point of the topic's trend."""
+
+    session_id: str
+    when: datetime  # the session's first answer
+    topic: str
+    mean_score: float
+
+
 class CardState(BaseModel):
     """A question's FSRS card, as `.apkg` files cannot carry it."""
 
@@ -255,6 +275,38 @@ class SessionStore:
             TopicMastery(topic=t, answered=n, mean_score=round(m, 2), last_seen=seen)
             for t, n, m, seen in rows
         ]
+
+    def repeats(self) -> builtins.list[Repeat]:
+        """Questions graded more than once (follow-ups excluded), latest first."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT question_id, MAX(CASE WHEN latest = 1 THEN question END), COUNT(*),"
+                " MAX(CASE WHEN first = 1 THEN score END),"
+                " MAX(CASE WHEN latest = 1 THEN score END), MAX(answered_at) FROM ("
+                " SELECT *,"
+                "  ROW_NUMBER() OVER (PARTITION BY question_id ORDER BY answered_at) AS first,"
+                "  ROW_NUMBER() OVER (PARTITION BY question_id ORDER BY answered_at DESC) AS latest"
+                " FROM turns WHERE follow_up_of IS NULL AND score IS NOT NULL)"
+                " GROUP BY question_id HAVING COUNT(*) > 1 ORDER BY MAX(answered_at) DESC"
+            ).fetchall()
+        keys = list(Repeat.model_fields)
+        return [Repeat.model_validate(dict(zip(keys, row, strict=True))) for row in rows]
+
+    def trend(self) -> builtins.list[TopicPoint]:
+        """Per session and topic, the mean grade of its main questions, oldest session first."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT session_id, topic, AVG(score), MIN(answered_at) FROM turns"
+                " WHERE follow_up_of IS NULL AND score IS NOT NULL GROUP BY session_id, topic"
+            ).fetchall()
+        started: dict[str, str] = {}
+        for sid, _, _, first in rows:
+            started[sid] = min(started.get(sid, first), first)
+        points = [
+            TopicPoint(session_id=sid, when=started[sid], topic=topic, mean_score=round(mean, 2))
+            for sid, topic, mean, _ in rows
+        ]
+        return sorted(points, key=lambda p: (p.when, p.topic))
 
 
 TURN_COLUMNS = (

@@ -1,5 +1,6 @@
-"""The Progress tab: past sessions, topic mastery, questions due for review, "Start review"
-and resuming an unfinished session in the Interview tab."""
+"""The Progress tab: past sessions, topic mastery, each topic's score session by session, the
+questions answered more than once (first vs latest grade), questions due for review, "Start
+review" and resuming an unfinished session in the Interview tab."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from coach.ui.render import topic_label
 
 SESSION_COLUMNS = ["Session", "Updated", "Status", "Backend", "Lang", "Answered", "Mean score"]
 DUE_COLUMNS = ["Question", "Topic", "Due", "Text"]
+REPEAT_COLUMNS = ["Question", "Attempts", "First score", "Latest score", "Change", "Text"]
 REVIEW_QUESTIONS = 5
 NOTHING_DUE = "Nothing is due for review yet: answer a few questions first, then come back."
 
@@ -49,6 +51,30 @@ def mastery_frame(sessions: LiveSessions) -> pd.DataFrame:
         for m in sessions.store.mastery()
     ]
     return pd.DataFrame(rows, columns=["topic", "score", "answered"])
+
+
+def trend_frame(sessions: LiveSessions) -> pd.DataFrame:
+    """Each session's mean score per topic, for the trend chart."""
+    rows = [
+        {"session": p.when, "topic": topic_label(p.topic), "score": p.mean_score}
+        for p in sessions.store.trend()
+    ]
+    return pd.DataFrame(rows, columns=["session", "topic", "score"])
+
+
+def repeats_table(sessions: LiveSessions, limit: int = 30) -> pd.DataFrame:
+    rows = [
+        [
+            r.question_id,
+            r.attempts,
+            f"{r.first_score:.1f}",
+            f"{r.latest_score:.1f}",
+            f"{r.latest_score - r.first_score:+.1f}",
+            r.question[:140],
+        ]
+        for r in sessions.store.repeats()[:limit]
+    ]
+    return pd.DataFrame(rows, columns=REPEAT_COLUMNS)
 
 
 def due_table(sessions: LiveSessions, limit: int = 20) -> pd.DataFrame:
@@ -92,6 +118,8 @@ def refresh(sessions: LiveSessions) -> tuple[Any, ...]:
     return (
         table,
         mastery_frame(sessions),
+        trend_frame(sessions),
+        repeats_table(sessions),
         due_table(sessions),
         gr.update(choices=open_ids, value=open_ids[0] if open_ids else None),
     )
@@ -133,6 +161,17 @@ def build(sessions: LiveSessions, interview: InterviewTab, tabs: Any) -> None:
             height=280,
             elem_id="coach-mastery",
         )
+        trend = gr.LinePlot(
+            x="session",
+            y="score",
+            color="topic",
+            title="Score per topic, session by session",
+            y_lim=[0, 10],
+            height=280,
+            elem_id="coach-trend",
+        )
+        gr.Markdown("#### Answered more than once: first and latest grade")
+        repeats = gr.Dataframe(headers=REPEAT_COLUMNS, interactive=False, wrap=True)
         gr.Markdown("#### Due for review (spaced repetition)")
         due = gr.Dataframe(headers=DUE_COLUMNS, interactive=False, wrap=True)
         gr.Markdown("#### Sessions")
@@ -141,7 +180,7 @@ def build(sessions: LiveSessions, interview: InterviewTab, tabs: Any) -> None:
             pick = gr.Dropdown([], label="Unfinished session", scale=3, elem_id="coach-resume-pick")
             resume_btn = gr.Button("Resume in the Interview tab", scale=1, elem_id="coach-resume")
 
-    outputs = [table, mastery, due, pick]
+    outputs = [table, mastery, trend, repeats, due, pick]
     unchanged = tuple(gr.update() for _ in interview.chat_outputs)
     refresh_btn.click(lambda: refresh(sessions), None, outputs, api_name="progress")
     tab.select(lambda: refresh(sessions), None, outputs, api_visibility="private")

@@ -158,3 +158,29 @@ def test_concurrent_writers_do_not_lose_turns(tmp_path: Path) -> None:
     for thread in threads:
         thread.join()
     assert {s.id for s in store.list(limit=10)} == {s.id for s in states}
+
+
+def test_repeats_compare_the_first_and_latest_grade(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path / "s.db")
+    store.save(_state(_turn(0, "q1", 2.0, when=T0), _turn(1, "q2", 6.0, when=T0)))
+    store.save(_state(_turn(0, "q1", 5.0, when=T0 + timedelta(days=1))))
+    store.save(_state(_turn(0, "q1", 8.0, when=T0 + timedelta(days=2))))
+    (repeat,) = store.repeats()  # q2 was answered once
+    assert (repeat.question_id, repeat.attempts) == ("q1", 3)
+    assert (repeat.first_score, repeat.latest_score) == (2.0, 8.0)
+
+
+def test_trend_gives_each_sessions_mean_per_topic_in_order(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path / "s.db")
+    later = _state(_turn(0, "q1", 9.0, when=T0 + timedelta(days=3)))
+    store.save(later)
+    store.save(
+        _state(
+            _turn(0, "q1", 2.0, when=T0),
+            _turn(1, "q2", 4.0, when=T0),
+            _turn(2, "p1", 7.0, topic=Topic.PEFT, when=T0),
+        )
+    )
+    points = [(p.topic, p.mean_score) for p in store.trend()]
+    assert points == [("finetuning_peft", 7.0), ("retrieval_rag", 3.0), ("retrieval_rag", 9.0)]
+    assert store.trend()[-1].session_id == later.id

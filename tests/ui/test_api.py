@@ -211,8 +211,45 @@ def test_progress_lists_saved_sessions(app: RunningApp, tmp_path: Path) -> None:
     )
     list(interview.start())
     c = client(app, tmp_path)
-    table, _mastery, _due, _pick = c.predict(api_name="/progress")
+    table, _mastery, _trend, _repeats, _due, _pick = c.predict(api_name="/progress")
     assert interview.state.id in [row[0] for row in table["data"]]
+
+
+def test_progress_shows_the_trend_and_the_repeated_questions(
+    app: RunningApp, tmp_path: Path
+) -> None:
+    from coach.grading.models import Grade, Verdict
+
+    store = SessionStore(app.data_dir / "sessions.sqlite3")
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    for day, score in ((0, 3.0), (2, 8.0)):
+        state = new_state(InterviewConfig(lang="en", questions=1))
+        when = start + timedelta(days=day)
+        graded = Grade(score=score, verdict=Verdict.PARTIALLY_CORRECT)
+        state.turns.append(
+            Turn(
+                index=0,
+                question_id="ru-quiz-147",
+                text="HNSW?",
+                topic=Topic.RAG,
+                kind=Kind.OPEN,
+                answer="graphs",
+                grade=graded,
+                asked_at=when,
+                answered_at=when,
+            )
+        )
+        store.save(state)
+    c = client(app, tmp_path)
+    _table, _mastery, trend, repeats, _due, _pick = c.predict(api_name="/progress")
+    # Other tests of this module share the app's store; these two sessions are in March
+    # (the plot's x values are epoch milliseconds).
+    window = (start.timestamp() * 1000, (start + timedelta(days=3)).timestamp() * 1000)
+    march = [row[2] for row in trend["data"] if window[0] <= row[0] <= window[1]]
+    assert march == [3.0, 8.0], trend["data"]
+    row = next(r for r in repeats["data"] if r[0] == "ru-quiz-147")
+    # Another test's interview may have graded the same question since (it is not in March).
+    assert row[1] >= 2 and row[2] == "3.0", row
 
 
 def test_start_review_asks_the_most_overdue_question_first(app: RunningApp, tmp_path: Path) -> None:
