@@ -217,14 +217,12 @@ def fit(
 def fit_trees(x: np.ndarray, residual: np.ndarray) -> tree_store.TreeEnsemble:
     """Boosted trees for the residual the coverage curve leaves, exported as plain data, each
     signal in MONOTONE held to its direction."""
-    names = SIGNALS
-    monotone = MONOTONE
     model = HistGradientBoostingRegressor(
         max_iter=TREES,
         learning_rate=LEARNING_RATE,
         max_depth=DEPTH,
         min_samples_leaf=MIN_LEAF,
-        monotonic_cst=[monotone.get(n, 0) for n in names],
+        monotonic_cst=[MONOTONE.get(n, 0) for n in SIGNALS],
         random_state=0,
     ).fit(x, residual)
     exported = [
@@ -244,10 +242,10 @@ def fit_trees(x: np.ndarray, residual: np.ndarray) -> tree_store.TreeEnsemble:
         for predictors in model._predictors
     ]
     ensemble = tree_store.TreeEnsemble(
-        features=names,
+        features=SIGNALS,
         baseline=float(np.ravel(model._baseline_prediction)[0]),
         trees=exported,
-        monotone=monotone,
+        monotone=MONOTONE,
         fitted_on=f"bench/data/grading_dev.jsonl train split, {len(x)} answers",
     )
     ours = np.array([ensemble.predict(list(row)) for row in x])

@@ -96,21 +96,24 @@ def measure(
         whole = float(vecs.answer[0] @ vecs.reference[0])
         whole += cal.gap(lang, detect_lang(rubric.reference))
         sem = (whole + sem) / 2 if matches else whole
-    question_sim = float((vecs.answer @ vecs.question.T).max()) if len(vecs.question) else 0.0
+    question_sims = vecs.answer @ vecs.question.T
+    misconception_sims = vecs.answer @ vecs.misconceptions.T
+    question_sim = float(question_sims.max()) if len(vecs.question) else 0.0
     question_sim += cal.gap(lang, rubric.lang)
     reference_terms = {t for g in variants for v in g for t in content_terms(v)}
     reference_terms |= set(content_terms(rubric.reference))
     key_texts = [rubric.reference, rubric.reference_orig or "", *rubric.question_texts]
     found = signals.measure(
         text,
-        [*key_texts, *(v for g in variants for v in g)],
+        reference_terms | question_terms | set(content_terms(rubric.reference_orig or "")),
+        {detect_lang(k) for k in [*key_texts, *(v for g in variants for v in g)] if k},
         _per_point(sims, variants),
-        vecs.answer @ vecs.misconceptions.T,
-        vecs.answer @ vecs.question.T,
+        misconception_sims,
+        question_sims,
         sem=sem,
         lex=_weighted(rubric, [m.lex for m in matches]),
         length=_length(rubric, text),
-        margin=_misconception_margin(vecs, sims),
+        margin=_misconception_margin(misconception_sims, sims),
     )
     return Measurement(
         signals=found,
@@ -118,7 +121,7 @@ def measure(
         shares_terms=bool(answer_terms & (reference_terms | question_terms)),
         copied=_copied(answer_terms, question_terms, question_sim),
         points=matches,
-        misconceptions=_misconceptions(rubric, vecs, sims, unit_texts, cal),
+        misconceptions=_misconceptions(rubric, misconception_sims, sims, unit_texts, cal),
     )
 
 
@@ -178,19 +181,14 @@ def _embed(
 
 def _probe_floor(rubric: Rubric, variants: list[list[str]], vecs: _Vectors) -> float:
     """The highest relevance any probe text reaches against this rubric."""
-    sims = vecs.probes @ vecs.points.T
-    per_point: list[np.ndarray] = []
-    start = 0
-    for group in variants:
-        per_point.append(sims[:, start : start + len(group)].max(axis=1))
-        start += len(group)
+    per_point = _per_point(vecs.probes @ vecs.points.T, variants)
     weights = np.array([p.weight for p in rubric.points])
     # A reference without a word (only symbols) has no points: only the reference counts.
-    none = np.zeros(len(vecs.probes))
-    sem = (np.stack(per_point, axis=1) @ weights) / weights.sum() if per_point else none
+    pointed = per_point.shape[1] > 0
+    sem = per_point @ weights / weights.sum() if pointed else np.zeros(len(vecs.probes))
     if len(vecs.reference):
         whole = vecs.probes @ vecs.reference[0]
-        sem = (whole + sem) / 2 if per_point else whole
+        sem = (whole + sem) / 2 if pointed else whole
     question = (vecs.probes @ vecs.question.T).max(axis=1) if len(vecs.question) else sem
     return float(np.maximum(sem, question).max())
 
@@ -232,16 +230,16 @@ def _copied(answer_terms: set[str], question_terms: set[str], question_sim: floa
     )
 
 
-def _misconception_margin(vecs: _Vectors, point_sims: np.ndarray) -> float:
-    if not len(vecs.misconceptions) or not point_sims.size:
+def _misconception_margin(misconception_sims: np.ndarray, point_sims: np.ndarray) -> float:
+    if not misconception_sims.size or not point_sims.size:
         return 0.0
-    closest = (vecs.answer @ vecs.misconceptions.T).max(axis=1)
+    closest = misconception_sims.max(axis=1)
     return float((closest - point_sims.max(axis=1)).max())
 
 
 def _misconceptions(
     rubric: Rubric,
-    vecs: _Vectors,
+    sims: np.ndarray,
     point_sims: np.ndarray,
     unit_texts: list[str],
     cal: Calibration,
@@ -250,9 +248,8 @@ def _misconceptions(
     (correct answers come within a few hundredths of the misconceptions of their topic), and
     with the same polarity (so "X is not Y" does not assert the misconception "X is Y")."""
     found: list[str] = []
-    if not len(vecs.misconceptions):
+    if not sims.size:
         return found
-    sims = vecs.answer @ vecs.misconceptions.T
     best_point = point_sims.max(axis=1) if point_sims.size else np.zeros(len(unit_texts))
     for j, claim in enumerate(rubric.misconceptions):
         for i, unit in enumerate(unit_texts):

@@ -28,7 +28,7 @@ from pydantic import BaseModel
 from coach.grading import trees
 from coach.grading.signals import Signals
 
-CROSS_LINGUAL = "_crosslingual"  # suffix of the adjustment fitted without the support signals
+CROSS_LINGUAL = "_crosslingual"  # suffix of the adjustment fitted without any word signal
 
 
 class Calibration(BaseModel):
@@ -80,7 +80,8 @@ class Calibration(BaseModel):
     def adjustment(self, signals: Signals) -> float:
         if self.adjust_model:
             # Without support (an answer in a language the key has no text in) the trees
-            # fitted without it: the full model's missing-value branch saw too few such answers.
+            # fitted without word signals: the full model's missing-value branch saw too few
+            # such answers.
             name = self.adjust_model + (CROSS_LINGUAL if math.isnan(signals.support) else "")
             model = trees.load(name, tuple(Signals.model_fields))
             z = model.predict(signals.vector())
@@ -138,7 +139,6 @@ REFERENCE_CALIBRATION = CALIBRATION.model_copy(
         "point_sim_floor": 0.0,
         "curve_y": [2.362, 3.391, 3.448, 3.448, 4.435, 5.784, 5.784, 6.838, 7.718, 7.928, 8.305],
         "adjust_model": None,
-        "max_adjust": 1.0,
         "w_sem": -5.736,
         "w_len": 2.544,
         "w_margin": 0.0,

@@ -45,7 +45,8 @@ class Signals(BaseModel):
 
 def measure(
     text: str,
-    key_texts: list[str],
+    vocabulary: set[str],
+    key_langs: set[str | None],
     sentence_sims: np.ndarray,
     misconception_sims: np.ndarray,
     question_sims: np.ndarray,
@@ -55,17 +56,18 @@ def measure(
     length: float,
     margin: float,
 ) -> Signals:
-    """`sentence_sims`: per answer unit (the whole answer, then each sentence), each key
-    point's best cosine; `misconception_sims` and `question_sims` likewise per unit."""
+    """`vocabulary`: the content terms of every key text (reference, question, points and
+    their phrasings), `key_langs` their languages; `sentence_sims`: per answer unit (the whole
+    answer, then each sentence), each key point's best cosine; `misconception_sims` and
+    `question_sims` likewise per unit."""
     rows = sentence_sims[1:] if len(sentence_sims) > 1 else sentence_sims
     best = rows.max(axis=1) if rows.size else np.zeros(len(rows))
     mis = misconception_sims[1:] if len(misconception_sims) > 1 else misconception_sims
     lean = mis.max(axis=1) - best if mis.size and best.size else np.zeros(1)
-    vocabulary = {t for k in key_texts for t in content_terms(k)}
     terms = set(content_terms(text))
     said = [set(content_terms(s.text)) for s in sentences(text)]
     lang = detect_lang(text)
-    comparable = lang is None or lang in {detect_lang(k) for k in key_texts if k}
+    comparable = lang is None or lang in key_langs
     return Signals(
         sem=sem,
         lex=lex,

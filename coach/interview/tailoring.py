@@ -78,8 +78,7 @@ def tailor(text: str, questions: int) -> Tailoring:
             "the question bank has no questions on what the job description asks for: "
             + ", ".join(uncovered)
         )
-    top = max(area.values())
-    eligible = sorted(found, key=lambda q: -found[q].score * area[found[q].topic] / top)
+    eligible = sorted(found, key=lambda q: -found[q].score * area[found[q].topic])
     return Tailoring(
         skills=[terms.terms[c].en[0] for c in concepts],
         uncovered=uncovered,

@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from coach.grading import signals
+from coach.text import content_terms, detect_lang
 
 KEY = [
     "Cosine similarity is the cosine of the angle between two vectors.",
@@ -18,7 +19,8 @@ def _measure(text: str, key: list[str] = KEY) -> signals.Signals:
     units = np.full((3, 2), 0.9)
     return signals.measure(
         text,
-        key,
+        {t for k in key for t in content_terms(k)},
+        {detect_lang(k) for k in key},
         units,
         np.full((3, 1), 0.85),
         np.full((3, 1), 0.9),
