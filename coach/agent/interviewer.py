@@ -65,6 +65,7 @@ from coach.llm.failures import describe_failure, is_bad_output, is_context_overf
 from coach.llm.prompts import render
 from coach.sessions.store import SessionStore
 from coach.settings import get_settings
+from coach.speech.models import Transcript
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "zh": "Chinese", "fa": "Persian"}
 MAX_WORDS = 150
@@ -131,14 +132,14 @@ class AgentInterviewer:
     def start(self) -> Iterator[Event]:
         yield from self.interview.start()
 
-    def respond(self, text: str) -> Iterator[Event]:
+    def respond(self, text: str, spoken: Transcript | None = None) -> Iterator[Event]:
         interview = self.interview
         intent = parse(text)
         current = interview.state.current
         if self.offline or interview.state.finished:
-            yield from interview.handle_request(intent, text)
+            yield from interview.handle_request(intent, text, spoken)
         elif intent.kind == IntentKind.ANSWER and current is not None and text.strip():
-            yield from self._answer_turn(text)
+            yield from self._answer_turn(text, spoken)
         elif intent.kind == IntentKind.EXPLAIN and (current or interview.last_graded):
             yield from self._explain_turn()
         elif intent.kind == IntentKind.CALC:
@@ -147,11 +148,11 @@ class AgentInterviewer:
             yield from interview.handle_request(intent, text)
 
     # -- turns ------------------------------------------------------------------------------
-    def _answer_turn(self, text: str) -> Iterator[Event]:
+    def _answer_turn(self, text: str, spoken: Transcript | None) -> Iterator[Event]:
         interview = self.interview
-        turn = interview.record_answer(text)
+        turn = interview.record_answer(text, spoken)
         if turn is None:
-            yield from interview.handle_request(Intent(kind=IntentKind.ANSWER), text)
+            yield from interview.handle_request(Intent(kind=IntentKind.ANSWER), text, spoken)
             return
         yield from interview.drain()
         offered = {

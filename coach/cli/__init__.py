@@ -17,6 +17,7 @@ from coach.cli import (
     search,
     serve,
     sessions,
+    transcribe,
 )
 from coach.errors import CoachError
 
@@ -36,6 +37,7 @@ app.add_typer(review.app, name="review")
 app.add_typer(doctor.app, name="doctor")
 app.add_typer(serve.app, name="serve")
 app.command(name="grade")(grade.grade)
+app.command(name="transcribe")(transcribe.transcribe)
 
 
 def main() -> None:

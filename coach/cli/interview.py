@@ -229,6 +229,10 @@ def _grade(event: GradeReady) -> None:
     grade = event.grade
     verdict = str(grade.verdict).replace("_", " ")
     typer.secho(f"Score {grade.score:g}/10 · {verdict} · {grade.label} grader", bold=True)
+    if event.spoken is not None:
+        typer.secho(
+            f"  (spoken: {event.spoken.seconds:g} s of audio, {event.spoken.model})", dim=True
+        )
     # The feedback already lists the key points covered and missed.
     for line in grade.feedback.strip().splitlines():
         typer.echo(f"  {line}")

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field
 
 from coach.grading.models import Grade
+from coach.speech.models import Transcript
 
 
 class QuestionAsked(BaseModel):
@@ -51,6 +52,7 @@ class GradeReady(BaseModel):
     turn: int
     question_id: str
     grade: Grade
+    spoken: Transcript | None = None  # the answer was spoken: its transcript and length
 
 
 class Token(BaseModel):

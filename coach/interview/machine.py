@@ -37,6 +37,7 @@ from coach.interview.models import InterviewConfig, InterviewState, Turn, now
 from coach.interview.steering import Intent, IntentKind, asks, parse
 from coach.interview.summary import summarise
 from coach.settings import get_settings
+from coach.speech.models import Transcript
 from coach.text import detect_lang
 
 if TYPE_CHECKING:
@@ -204,8 +205,9 @@ class Interview:
         )
 
     # -- answering and grading ------------------------------------------------------------
-    def record_answer(self, text: str) -> Turn | None:
-        """Store the candidate's answer on the open question; None if there is none open."""
+    def record_answer(self, text: str, spoken: Transcript | None = None) -> Turn | None:
+        """Store the candidate's answer on the open question; None if there is none open.
+        `spoken`: the transcript the (possibly edited) text came from."""
         turn = self.state.current
         if turn is None or turn.answer is not None:
             return None
@@ -213,7 +215,7 @@ class Interview:
         if len(text) > limit:
             self.notice("truncated", say("truncated", self.state.lang, limit=limit), "warning")
             text = text[:limit]
-        turn.answer, turn.answered_at = text, now()
+        turn.answer, turn.answered_at, turn.spoken = text, now(), spoken
         self._clock(turn)
         if self.state.config.lang is None and not self.state.lang_detected:
             detected = detect_lang(text)
@@ -248,7 +250,11 @@ class Interview:
             lang=self.state.lang,
         )
         turn.grade = result
-        self.emit(GradeReady(turn=turn.index, question_id=turn.question_id, grade=result))
+        self.emit(
+            GradeReady(
+                turn=turn.index, question_id=turn.question_id, grade=result, spoken=turn.spoken
+            )
+        )
         self._complete(turn)
         return result
 
@@ -377,11 +383,14 @@ class Interview:
         return summarise(self.state)
 
     # -- the rule-driven interviewer ------------------------------------------------------
-    def respond(self, text: str) -> Iterator[Event]:
-        """One candidate message, handled entirely by rules (the offline interviewer)."""
-        yield from self.handle_request(parse(text), text)
+    def respond(self, text: str, spoken: Transcript | None = None) -> Iterator[Event]:
+        """One candidate message, handled entirely by rules (the offline interviewer);
+        `spoken`: the transcript it came from, when the candidate spoke it."""
+        yield from self.handle_request(parse(text), text, spoken)
 
-    def handle_request(self, intent: Intent, text: str) -> Iterator[Event]:
+    def handle_request(
+        self, intent: Intent, text: str, spoken: Transcript | None = None
+    ) -> Iterator[Event]:
         if self.state.finished:
             self.notice("finished", say("finished", self.state.lang))
             yield from self.drain()
@@ -401,7 +410,7 @@ class Interview:
             pass
         elif not text.strip():
             self.notice("empty_answer", say("empty_answer", self.state.lang))
-        elif self.record_answer(text) is not None:
+        elif self.record_answer(text, spoken) is not None:
             self.grade_current()
             self.advance()
         else:

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from coach.corpus.key import Difficulty, KeyPoint
 from coach.corpus.models import Kind, Topic
 from coach.grading.models import Grade
+from coach.speech.models import Transcript
 
 LEVELS = (Difficulty.JUNIOR, Difficulty.MIDDLE, Difficulty.SENIOR)
 
@@ -61,6 +62,7 @@ class Turn(BaseModel):
     asked_at: datetime = Field(default_factory=now)
     answered_at: datetime | None = None
     late: bool = False  # answered after the interview's time limit (still graded)
+    spoken: Transcript | None = None  # a spoken answer's transcript (`answer` may be edited)
 
     @property
     def done(self) -> bool:

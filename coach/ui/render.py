@@ -33,6 +33,7 @@ from coach.interview.models import InterviewState
 from coach.interview.summary import summarise
 from coach.llm.failures import scrub
 from coach.settings import get_settings
+from coach.speech.models import Transcript
 
 Message = dict[str, Any]
 
@@ -103,7 +104,7 @@ class ChatView:
             case ToolResult():
                 self._tool_result(event)
             case GradeReady():
-                self.card = score_card(event.grade)
+                self.card = score_card(event.grade, event.spoken)
                 self.assistant(self.card)
                 self.options = []
             case AgentMessage():
@@ -218,7 +219,7 @@ def grader_label(grade: Grade) -> str:
     return name
 
 
-def score_card(grade: Grade) -> str:
+def score_card(grade: Grade, spoken: Transcript | None = None) -> str:
     """Score, verdict, key points, misconceptions, feedback and expandable sources."""
     verdict = str(grade.verdict).replace("_", " ")
     lines = [
@@ -226,6 +227,8 @@ def score_card(grade: Grade) -> str:
         f"*Graded by the {grader_label(grade)}.*",
         "",
     ]
+    if spoken is not None:
+        lines[2:2] = [f"*🎤 Spoken answer: {spoken.seconds:g} s of audio, {spoken.model}.*", ""]
     for status in (PointStatus.COVERED, PointStatus.PARTLY, PointStatus.MISSED):
         points = [p for p in grade.key_points if p.status == status]
         if points:
@@ -338,7 +341,14 @@ def transcript(state: InterviewState) -> ChatView:
         for notice in turn.notices:
             view.apply(Notice(code="saved", text=notice))
         if turn.grade is not None:
-            view.apply(GradeReady(turn=turn.index, question_id=turn.question_id, grade=turn.grade))
+            view.apply(
+                GradeReady(
+                    turn=turn.index,
+                    question_id=turn.question_id,
+                    grade=turn.grade,
+                    spoken=turn.spoken,
+                )
+            )
     if state.finished:
         view.apply(summarise(state))
     view.status = ""
