@@ -13,6 +13,7 @@ import logging
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,8 @@ from coach.interview.models import InterviewConfig
 from coach.interview.tailoring import tailor
 from coach.llm.backends import default_base_url, parse_spec
 from coach.settings import get_settings
+from coach.speech.models import Transcript
+from coach.ui import voice
 from coach.ui.banner import banner
 from coach.ui.live import Live, LiveSessions
 from coach.ui.render import ChatView, topic_rows
@@ -160,9 +163,10 @@ def start_stream(sessions: LiveSessions, config: InterviewConfig) -> Iterator[tu
 
 
 def turn_stream(
-    sessions: LiveSessions, session_id: str | None, text: str
+    sessions: LiveSessions, session_id: str | None, text: str, spoken: Transcript | None = None
 ) -> Iterator[tuple[Any, ...]]:
-    """One candidate message (an answer, or a request such as `hint`) and what follows."""
+    """One candidate message (an answer, or a request such as `hint`) and what follows;
+    `spoken`: the transcript the message came from."""
     if not session_id:
         view = ChatView(messages=[{"role": "assistant", "content": NO_SESSION}])
         yield chat_update(view, None)
@@ -175,14 +179,14 @@ def turn_stream(
         yield chat_update(view, None)
         return
     with live.lock:
-        yield from _turn(live, text)
+        yield from _turn(live, text, spoken)
 
 
-def _turn(live: Live, text: str) -> Iterator[tuple[Any, ...]]:
+def _turn(live: Live, text: str, spoken: Transcript | None) -> Iterator[tuple[Any, ...]]:
     view = live.view
     view.user(text)
     yield chat_update(view, live.session_id)
-    yield from stream(view, live.interviewer.respond(text), live.session_id)
+    yield from stream(view, live.interviewer.respond(text, spoken), live.session_id)
 
 
 def resume(sessions: LiveSessions, saved: str | None) -> tuple[Any, ...]:
@@ -336,6 +340,7 @@ def build(sessions: LiveSessions, banner_box: Any) -> InterviewTab:
                 min_width=200,
             )
             send = gr.Button("Send", variant="primary", scale=1, min_width=80, elem_id="coach-send")
+        recorder, voice_note, spoken = voice.build()
         with gr.Row(elem_classes="coach-commands"):
             hint = gr.Button("Hint", size="sm", min_width=70, elem_id="coach-hint")
             skip = gr.Button("Skip", size="sm", min_width=70, elem_id="coach-skip")
@@ -384,9 +389,12 @@ def build(sessions: LiveSessions, banner_box: Any) -> InterviewTab:
             return
         yield from start_stream(sessions, config)
 
-    def on_send(text: str, session_id: str | None) -> Iterator[tuple[Any, ...]]:
-        for update in turn_stream(sessions, session_id, text):
-            yield ("", *update)
+    def on_send(
+        text: str, session_id: str | None, heard: dict[str, Any] | None = None
+    ) -> Iterator[tuple[Any, ...]]:
+        said = voice.spoken_answer(text, heard)
+        for update in turn_stream(sessions, session_id, text, said):
+            yield ("", *update, None, None, "")
 
     def command(word: str) -> Any:
         def run(session_id: str | None) -> Iterator[tuple[Any, ...]]:
@@ -404,9 +412,16 @@ def build(sessions: LiveSessions, banner_box: Any) -> InterviewTab:
     gr.on(
         [answer.submit, send.click],
         on_send,
-        [answer, session],
-        [answer, *ui.chat_outputs],
+        [answer, session, spoken],
+        [answer, *ui.chat_outputs, spoken, recorder, voice_note],
         api_name="answer",
+    )
+    gr.on(
+        [recorder.stop_recording, recorder.upload],
+        partial(voice.hear, sessions),
+        [session, recorder],
+        [answer, spoken, voice_note],
+        api_name="transcribe",
     )
     for button, word in ((hint, "hint"), (skip, "skip"), (explain, "explain"), (finish, "stop")):
         button.click(command(word), [session], ui.chat_outputs, api_name=word)

@@ -15,6 +15,8 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from email import policy
+from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -62,6 +64,26 @@ class Recorded:
     path: str
     headers: dict[str, str]
     body: dict[str, Any] | None
+
+
+def parse_body(raw: bytes, content_type: str) -> dict[str, Any] | None:
+    """JSON, or a multipart form as {field: text} with each file as {filename, size, data}."""
+    if not raw:
+        return None
+    if not content_type.startswith("multipart/form-data"):
+        parsed: dict[str, Any] = json.loads(raw)
+        return parsed
+    head = f"Content-Type: {content_type}\r\n\r\n".encode()
+    message = BytesParser(policy=policy.HTTP).parsebytes(head + raw)
+    fields: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        data = part.get_payload(decode=True) or b""
+        filename = part.get_filename()
+        fields[str(name)] = (
+            {"filename": filename, "size": len(data), "data": data} if filename else data.decode()
+        )
+    return fields
 
 
 class ScriptedServer:
@@ -159,8 +181,8 @@ class ScriptedServer:
     def _dispatch(self, handler: BaseHTTPRequestHandler, method: str) -> None:
         length = int(handler.headers.get("content-length") or 0)
         raw = handler.rfile.read(length) if length else b""
-        body = json.loads(raw) if raw else None
         headers = {k.lower(): v for k, v in handler.headers.items()}
+        body = parse_body(raw, headers.get("content-type", ""))
         path = handler.path.split("?")[0]
         self.requests.append(Recorded(method, path, headers, body))
         if not self.is_chat(path):

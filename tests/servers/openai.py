@@ -1,9 +1,11 @@
-"""A scripted OpenAI-compatible server: /v1/chat/completions (JSON and SSE streaming, tool_calls)
-and /v1/models, with optional API-key checking and unknown-model errors like the real API."""
+"""A scripted OpenAI-compatible server: /v1/chat/completions (JSON and SSE streaming, tool_calls),
+/v1/models and /v1/audio/transcriptions, with optional API-key checking and unknown-model errors
+like the real API."""
 
 from __future__ import annotations
 
 import json
+from collections import deque
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
@@ -25,9 +27,23 @@ class OpenAIServer(ScriptedServer):
     def is_chat(self, path: str) -> bool:
         return path.rstrip("/").endswith("/chat/completions")
 
+    # POST /v1/audio/transcriptions answers with this text, unless a scripted reply (status,
+    # headers, JSON body) waits in `transcriptions`.
+    transcript = "A KV cache stores the keys and values of earlier tokens."
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.transcriptions: deque[tuple[int, dict[str, str], Any]] = deque()
+
     def route(
         self, method: str, path: str, headers: dict[str, str], body: dict[str, Any] | None
     ) -> tuple[int, dict[str, str], Any] | None:
+        if path.rstrip("/").endswith("/audio/transcriptions") and method == "POST":
+            if not self._key_ok(headers):
+                return 401, {}, self._error("Incorrect API key provided.", "invalid_api_key")
+            if self.transcriptions:
+                return self.transcriptions.popleft()
+            return 200, {}, {"text": self.transcript}
         if path.rstrip("/").endswith("/models") and method == "GET":
             if not self._key_ok(headers):
                 return 401, {}, self._error("Incorrect API key provided.", "invalid_api_key")
