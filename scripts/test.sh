@@ -4,10 +4,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-  echo "installing chromium for the browser tests"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+# Chromium for the browser tests, espeak-ng to speak the speech tests' answers.
+missing=""
+for pair in chromium:chromium chromedriver:chromium-driver espeak-ng:espeak-ng; do
+  command -v "${pair%%:*}" >/dev/null || missing="$missing ${pair##*:}"
+done
+if [ -n "$missing" ]; then
+  echo "installing$missing for the browser and speech tests"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
 fi
+echo "preparing the speech model (cached after the first run)"
+.venv/bin/python -c "from coach.speech.transcribers import get_transcriber; get_transcriber().prepare()"
 if [ "${COACH_SKIP_REAL_LLM:-0}" != "1" ]; then
   echo "preparing the local model (cached after the first run)"
   .venv/bin/python scripts/local_llm.py install >/dev/null

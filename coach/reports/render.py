@@ -15,6 +15,7 @@ from markupsafe import Markup
 from pydantic import BaseModel, Field
 
 from coach.grading.models import Grade
+from coach.speech.models import Transcript
 
 ANSWER_CHARS = 2_000
 NO_TOPIC = "(no topic)"
@@ -29,6 +30,20 @@ class ReportItem(BaseModel):
     answer: str
     grade: Grade
     topic: str | None = None
+    spoken: Transcript | None = None  # the answer was spoken: what was heard, and how long
+
+    @property
+    def answer_label(self) -> str:
+        if self.spoken is None:
+            return "Answer"
+        return f"Answer (spoken: {self.spoken.seconds:g} s of audio, {self.spoken.model})"
+
+    @property
+    def heard(self) -> str | None:
+        """The transcript when the candidate edited it before sending."""
+        if self.spoken is None or self.spoken.text.strip() == self.answer.strip():
+            return None
+        return self.spoken.text
 
 
 class TopicStats(BaseModel):
@@ -115,7 +130,15 @@ def _md_item(item: ReportItem) -> list[str]:
     )
     if g.fallback_notice:
         lines += ["", f"> Fallback: {g.fallback_notice}"]
-    lines += ["", "Answer:", "", *[f"> {line}" for line in _clip(item.answer).splitlines()], ""]
+    lines += [
+        "",
+        f"{item.answer_label}:",
+        "",
+        *[f"> {line}" for line in _clip(item.answer).splitlines()],
+    ]
+    if item.heard:
+        lines += ["", "Heard (before the candidate's edits):", "", f"> {_clip(item.heard)}"]
+    lines.append("")
     if g.key_points:
         lines += [f"- [{p.status.value}] {p.text}" for p in g.key_points] + [""]
     lines += ["Feedback:", "", g.feedback, ""]

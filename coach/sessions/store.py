@@ -373,6 +373,7 @@ def export_report(state: InterviewState, fmt: str = "md") -> str:
             answer=t.answer or "",
             grade=t.grade,
             topic=t.topic.value,
+            spoken=t.spoken,
         )
         for t in state.turns
         if t.grade is not None
