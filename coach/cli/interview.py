@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -33,6 +34,11 @@ from coach.settings import get_settings
 
 if TYPE_CHECKING:
     from coach.agent.interviewer import Interviewer
+    from coach.interview.models import InterviewState
+    from coach.speech.models import Transcript as Heard
+
+# One candidate input: the text, and the transcript when it was spoken.
+Said = tuple[str, "Heard | None"]
 
 app = typer.Typer(invoke_without_command=True, help="A mock interview in the terminal.")
 
@@ -78,6 +84,13 @@ def interview(
         max=3600,
         help="Seconds per question; a later answer is graded and marked late.",
     ),
+    audio_dir: Path | None = typer.Option(
+        None,
+        "--audio-dir",
+        exists=True,
+        file_okay=False,
+        help="Spoken answers: answer_1.wav, answer_2.mp3, ... in order, each transcribed.",
+    ),
     json_output: bool = typer.Option(False, "--json", help="Print events as JSON lines."),
 ) -> None:
     """Run a mock interview: answer each question, or type hint / skip / explain / harder /
@@ -99,7 +112,13 @@ def interview(
         if jd is not None:
             config.plan = _tailored(jd, config.questions, quiet=json_output)
     interviewer = open_interviewer(config, resume=resume, llm=llm)
-    run(interviewer, script_inputs(script), json_output=json_output, echo=script is not None)
+    inputs = (
+        audio_inputs(audio_dir, interviewer.state)
+        if audio_dir is not None
+        else script_inputs(script)
+    )
+    echo = script is not None or audio_dir is not None
+    run(interviewer, inputs, json_output=json_output, echo=echo)
 
 
 def _tailored(path: Path, questions: int, *, quiet: bool) -> list[PlannedQuestion]:
@@ -126,30 +145,58 @@ def _choice(field: str, value: str | None, enum: type[Topic] | type[Difficulty])
         raise InputError(field, value, [e.value for e in enum]) from None
 
 
-def script_inputs(script: Path | None) -> Iterator[str]:
+def script_inputs(script: Path | None) -> Iterator[Said]:
     """Candidate inputs: the script's non-empty, non-comment lines, or stdin until EOF."""
     if script is not None:
         for line in script.read_text(encoding="utf-8").splitlines():
             if line.strip() and not line.lstrip().startswith("#"):
-                yield line.strip()
+                yield line.strip(), None
         return
     while True:
         try:
-            yield input("> ")
+            yield input("> "), None
         except EOFError:
             return
 
 
-def run(interviewer: Interviewer, inputs: Iterable[str], *, json_output: bool, echo: bool) -> None:
-    """Drive an interviewer (Interview or AgentInterviewer) until it ends or inputs run out."""
+def audio_inputs(folder: Path, state: InterviewState) -> Iterator[Said]:
+    """Each recording answer_<n>.* in the order of n, transcribed in the interview's language
+    with the open question as Whisper's prompt. A recording that cannot be transcribed skips
+    its question, so the later recordings still answer the questions they were made for."""
+    from coach.cli.transcribe import speech_for
+    from coach.errors import CoachError
+
+    recordings = sorted(
+        (int(match.group(1)), path)
+        for path in folder.iterdir()
+        if (match := re.fullmatch(r"answer_(\d+)\.\w+", path.name))
+    )
+    if not recordings:
+        raise InputError("audio dir", str(folder), "answer_1.wav, answer_2.wav, ... inside")
+    transcriber = speech_for(None)
+    for _, path in recordings:
+        current = state.current
+        lang = state.lang if state.config.lang or state.lang_detected else None
+        try:
+            heard = transcriber.transcribe(path, lang, current.text if current else None)
+        except CoachError as exc:
+            typer.secho(f"[speech] {exc}; skipping this question", fg=typer.colors.YELLOW)
+            yield "skip", None
+            continue
+        yield heard.text, heard
+
+
+def run(interviewer: Interviewer, inputs: Iterable[Said], *, json_output: bool, echo: bool) -> None:
+    """Drive an interviewer (Interview or AgentInterviewer) until it ends or inputs run out;
+    each input is the text and, for a spoken answer, its transcript."""
     show = _emit_json if json_output else Transcript().show
     try:
         for event in interviewer.start():
             show(event)
-        for text in inputs:
+        for text, spoken in inputs:
             if echo and not json_output:
                 typer.echo(f"> {text}")
-            for event in interviewer.respond(text):
+            for event in interviewer.respond(text, spoken):
                 show(event)
             if interviewer.state.finished:
                 return
