@@ -17,11 +17,12 @@ class Report(BaseModel):
     backend: BackendReport | None  # None: offline (`llm = none`)
     embedder: ComponentReport
     index: ComponentReport
+    speech: ComponentReport
 
     @property
     def ok(self) -> bool:
         backend_ok = self.backend is None or self.backend.usable
-        return backend_ok and self.embedder.ok and self.index.ok
+        return backend_ok and self.embedder.ok and self.index.ok and self.speech.ok
 
 
 def masked_settings() -> dict[str, Any]:
@@ -35,4 +36,22 @@ def diagnose(spec: str | None = None, *, probe_tools: bool = True) -> Report:
         backend=backend_report(spec, probe_tools=probe_tools),
         embedder=embedder_report(),
         index=index_report(),
+        speech=speech_report(),
     )
+
+
+def speech_report() -> ComponentReport:
+    """The speech backend in effect and whether its model is here; one not fetched yet is
+    fine (it is fetched on first use), one that cannot be had is not."""
+    from coach.errors import CoachError
+    from coach.speech.transcribers import WhisperTranscriber, get_transcriber
+
+    try:
+        transcriber = get_transcriber()
+    except CoachError as exc:
+        return ComponentReport(ok=False, error=str(exc))
+    state = "a Whisper server"
+    if isinstance(transcriber, WhisperTranscriber):
+        gap = transcriber.missing()
+        state = f"not fetched yet ({gap})" if gap else f"ready in {transcriber.folder}"
+    return ComponentReport(ok=True, detail={"id": transcriber.name, "state": state})

@@ -79,3 +79,9 @@ def _print(report: Report) -> None:
         or f"{index.detail.get('chunks')} chunks, built "
         f"{index.detail.get('built_at')} at {index.detail.get('path')}",
     )
+    speech = report.speech
+    _line(
+        speech.ok,
+        "speech",
+        speech.error or f"{speech.detail.get('id')}, {speech.detail.get('state')}",
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -96,3 +97,19 @@ def test_bad_key(
 def test_offline(coach: Callable[..., Run]) -> None:
     run = coach("doctor", "--llm", "none")
     assert run.code == 0 and "backend: none" in run.out
+
+
+def test_speech_state_is_reported(
+    coach: Callable[..., Run], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("COACH_SPEECH_CACHE_DIR", str(tmp_path / "speech"))
+    get_settings.cache_clear()
+    run = coach("doctor", "--llm", "none")
+    assert run.code == 0, run.out
+    assert "ok  speech: whisper:base, not fetched yet (150 MB from PyPI, fetched on first use" in (
+        run.out
+    )
+    monkeypatch.setenv("COACH_SPEECH", "whisper:small")
+    get_settings.cache_clear()
+    run = coach("doctor", "--llm", "none")
+    assert run.code == 1 and "BAD speech: whisper:small is not available here" in run.out
