@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from coach.batch.markdown import parse_markdown
 from coach.corpus.key import KeyPoint
+from coach.speech.models import Transcript
 
 SUFFIXES = {
     ".jsonl": "jsonl",
@@ -34,6 +35,7 @@ ALIASES = {
     "reference": ("reference", "reference_answer", "ref", "gold"),
     "key_points": ("key_points", "keypoints", "rubric"),
     "id": ("id", "answer_id"),
+    "audio": ("audio", "audio_file", "recording"),
 }
 
 
@@ -49,6 +51,8 @@ class Item(BaseModel):
     topic: str | None = None
     file: str
     line: int
+    audio: Path | None = None  # a spoken answer: transcribed before grading, into `answer`
+    spoken: Transcript | None = None
 
 
 class Problem(BaseModel):
@@ -218,11 +222,13 @@ def _add(record: Any, name: str, number: int, out: Rows) -> None:
     if not isinstance(record, dict):
         out.problems.append(Problem(file=name, line=number, message="expected an object"))
         return
-    answer = _field(record, "answer")
+    answer, audio = _field(record, "answer"), _field(record, "audio")
     question, question_id = _field(record, "question"), _field(record, "question_id")
     problem = None
-    if answer is None and not any(a in record for a in ALIASES["answer"]):
-        problem = "no answer field"
+    if audio is not None and not isinstance(audio, str):
+        problem = "the audio must be a file path"
+    elif answer is None and audio is None and not any(a in record for a in ALIASES["answer"]):
+        problem = "no answer field (or an audio file)"
     elif not isinstance(answer, str | None):
         problem = "the answer must be text"
     elif question is None and question_id is None:
@@ -241,6 +247,8 @@ def _add(record: Any, name: str, number: int, out: Rows) -> None:
             topic=_text_or_none(record.get("topic")),
             file=name,
             line=number,
+            # Relative to the answer file, so a folder of answers and recordings moves as one.
+            audio=Path(name).parent / audio if audio and answer is None else None,
         )
     except (ValueError, ValidationError) as exc:
         out.problems.append(Problem(file=name, line=number, message=f"bad key_points: {exc}"))

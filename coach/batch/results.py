@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from coach.grading.models import Grade, PointStatus
 from coach.reports.render import ReportItem, to_html, to_markdown
+from coach.speech.models import Transcript
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ class Result(BaseModel):
     question: str
     topic: str | None
     answer: str
+    spoken: Transcript | None = None  # the answer was transcribed from the row's audio file
     grade: Grade | None = None
     error: str | None = None
 
@@ -103,7 +105,14 @@ def graded(records: dict[str, Result]) -> dict[str, Result]:
 
 def report_items(results: list[Result]) -> list[ReportItem]:
     return [
-        ReportItem(id=r.id, question=r.question, answer=r.answer, grade=r.grade, topic=r.topic)
+        ReportItem(
+            id=r.id,
+            question=r.question,
+            answer=r.answer,
+            grade=r.grade,
+            topic=r.topic,
+            spoken=r.spoken,
+        )
         for r in results
         if r.grade is not None
     ]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 from tqdm import tqdm
 
+from coach.batch.audio import hear
 from coach.batch.inputs import Item, Problem, read
 from coach.batch.results import (
     CSV,
@@ -102,6 +103,11 @@ def run(
     pending = [i for i in items if i.id not in done]
     questions = _questions(pending, problems)
     pending = [i for i in pending if i.id in questions]
+
+    def unheard(item: Item, why: str) -> None:
+        results.append(_result(item, questions[item.id], None, why))
+
+    pending = hear(pending, questions, unheard)
     breaker = _Breaker(llm)
     bar = _bar(len(pending), progress)
 
@@ -253,6 +259,7 @@ def _result(
         question=bank.text if bank else str(question),
         topic=item.topic or (bank.topic.value if bank else None),
         answer=item.answer[: get_settings().max_answer_chars],
+        spoken=item.spoken,
         grade=result,
         error=error,
     )

@@ -40,7 +40,7 @@ def test_jsonl_reports_malformed_lines_and_keeps_the_rest(tmp_path: Path) -> Non
     assert [(p.line, p.message) for p in rows.problems] == [
         (2, "invalid JSON: Expecting property name enclosed in double quotes"),
         (3, "needs a question or a question_id"),
-        (4, "no answer field"),
+        (4, "no answer field (or an audio file)"),
         (5, "expected an object"),
     ]
     assert str(rows.problems[0]).startswith(f"{path}:2: ")
