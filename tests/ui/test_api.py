@@ -15,6 +15,7 @@ from coach.corpus.models import Kind, Topic
 from coach.interview.machine import Interview, new_state
 from coach.interview.models import InterviewConfig, Turn
 from coach.sessions.store import SessionStore
+from tests.fakes.speech import needs_espeak, silence, spoken
 from tests.ui.conftest import INDEX_BUILD_TIMEOUT, REPO, RunningApp
 
 pytestmark = pytest.mark.timeout(INDEX_BUILD_TIMEOUT + 300)
@@ -275,3 +276,32 @@ def test_anki_export_gives_the_package_and_schedule(app: RunningApp, tmp_path: P
     assert names == ["interview-coach.apkg", "interview-coach.fsrs.csv"], files
     # The app's data dir is shared by this module's tests: at least this session's question.
     assert re.match(r"[1-9]\d* notes in [1-9]\d* decks; import the \.apkg in Anki\.$", note), note
+
+
+@needs_espeak
+def test_a_spoken_answer_is_transcribed_edited_and_graded(app: RunningApp, tmp_path: Path) -> None:
+    c = client(app, tmp_path)
+    start(c, questions=1)
+    said = "Attention weighs the values by how well the query matches each key."
+    recording = spoken(said, "en", tmp_path / "answer.wav")
+    text, note = c.predict(handle_file(str(recording)), api_name="/transcribe")
+    assert "query matches each key" in text.lower() and note.startswith("🎤 ")
+    assert "whisper:base" in note and "fix any misheard term" in note
+    edited = text + " Several heads run in parallel."
+    cleared, messages, *_rest, note_after = c.predict(edited, api_name="/answer")
+    assert cleared == "" and note_after == ""
+    shown = texts(messages)
+    assert edited in shown
+    card = next(t for t in shown if t.startswith("### Score "))
+    assert "🎤 Spoken answer:" in card and "whisper:base" in card
+
+
+def test_a_bad_recording_is_a_message_and_keeps_the_typed_answer(
+    app: RunningApp, tmp_path: Path
+) -> None:
+    c = client(app, tmp_path)
+    start(c, questions=1)
+    quiet = silence(tmp_path / "quiet.wav")
+    text, note = c.predict(handle_file(str(quiet)), api_name="/transcribe")
+    assert note.startswith("⚠ ") and "is silent" in note
+    assert isinstance(text, dict) and "value" not in text  # the answer box is left as it was
