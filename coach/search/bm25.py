@@ -15,8 +15,11 @@ class LexicalIndex:
 
         self.size = len(texts)
         self._bm25 = bm25s.BM25()
+        tokenized = [content_terms(t) for t in texts]
+        # Each text's terms, for asking how much of a query one text holds.
+        self.vocabularies = [frozenset(terms) for terms in tokenized]
         # An all-stopword document still needs one token for bm25s to index it.
-        self._bm25.index([content_terms(t) or [""] for t in texts], show_progress=False)
+        self._bm25.index([terms or [""] for terms in tokenized], show_progress=False)
 
     def scores(self, query: str) -> np.ndarray:
         ids = self._bm25.get_tokens_ids(content_terms(query))

@@ -80,3 +80,22 @@ def test_the_plan_is_asked_first_and_says_why(make_interview: Callable[..., Inte
     assert (second.question_id, second.skill) == ("ru-quiz-090", "kv cache")
     (third,) = of_type(interview.respond("skip"), "question")
     assert third.skill is None  # the plan is spent: the usual selection takes over
+
+
+@pytest.mark.parametrize(
+    "text, skills",
+    [
+        (
+            "招聘大模型工程师：熟悉位置编码、注意力机制和模型量化。",
+            {"positional encoding", "quantization"},
+        ),
+        (
+            "مهندس یادگیری ماشین با تجربه در کوانتیزه‌سازی مدل و تقطیر دانش",
+            {"quantization", "knowledge distillation"},
+        ),
+    ],
+    ids=["zh", "fa"],
+)
+def test_a_description_in_another_language_finds_its_skills(text: str, skills: set) -> None:
+    found = tailor(text, 4)
+    assert skills <= {p.skill for p in found.plan}, found

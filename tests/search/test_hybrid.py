@@ -52,6 +52,25 @@ def test_persian_query_with_arabic_letters_finds_the_persian_question(
     assert "- 512" in hits[0].text  # multiple-choice chunks carry their options
 
 
+def test_generic_words_of_a_cross_lingual_query_do_not_pull_same_language_questions(
+    retriever: hybrid.Retriever,
+) -> None:
+    """Its Russian words ("модели", "разница") are found together in no Russian text, so the
+    lexical side searches its English term alone: the Russian question that shares only
+    "модели" is not a lexical hit."""
+    hits = retriever.search(
+        "Объясните разницу: discriminative модели простыми словами", k=5, mode="lexical"
+    )
+    assert [h.question_id for h in hits] == ["en-genai-001"]
+
+
+def test_a_query_in_the_language_of_its_question_keeps_its_own_words(
+    retriever: hybrid.Retriever,
+) -> None:
+    hits = retriever.search("какой токенизатор в BERT", k=2, mode="lexical")
+    assert hits[0].question_id == "ru-nlp100-q70"
+
+
 def test_one_hit_per_question_unless_asked_for_chunks(retriever: hybrid.Retriever) -> None:
     distinct = hybrid.search("KV cache keys values new token", k=10)
     ids = [h.question_id or h.chunk_id for h in distinct]
