@@ -77,11 +77,15 @@ class WhisperTranscriber:
             raise SpeechError(f"{self.folder} is not a CTranslate2 Whisper model (no model.bin)")
         return self.folder
 
+    def load(self) -> WhisperModel:
+        """The model, fetched and loaded on first use, then kept for the process."""
+        return _load(str(self.prepare()), self.settings.speech_threads)
+
     def transcribe(
         self, path: Path, lang: str | None = None, prompt: str | None = None
     ) -> Transcript:
         samples = audio.load(path, self.settings.speech_max_seconds)
-        model = _load(str(self.prepare()), self.settings.speech_threads)
+        model = self.load()
         started = time.perf_counter()
         segments, info = model.transcribe(
             samples,

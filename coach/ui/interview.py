@@ -341,6 +341,7 @@ def build(sessions: LiveSessions, banner_box: Any) -> InterviewTab:
             )
             send = gr.Button("Send", variant="primary", scale=1, min_width=80, elem_id="coach-send")
         recorder, voice_note, spoken = voice.build()
+        voice.read_aloud(chatbot)
         with gr.Row(elem_classes="coach-commands"):
             hint = gr.Button("Hint", size="sm", min_width=70, elem_id="coach-hint")
             skip = gr.Button("Skip", size="sm", min_width=70, elem_id="coach-skip")

@@ -28,6 +28,30 @@ READY = (
 )
 
 
+# Runs in the browser on every chat update: speaks the newest question once, in a voice for
+# its script, with the browser's own speech synthesis (no server, no download).
+READ_ALOUD_JS = """
+(messages, on) => {
+  if (!on || !window.speechSynthesis || !Array.isArray(messages)) return;
+  const text = (m) => Array.isArray(m.content)
+    ? m.content.map((p) => (typeof p === "string" ? p : p.text || "")).join("")
+    : String(m.content || "");
+  const asked = messages.filter((m) => m.role === "assistant").map(text)
+    .filter((t) => /^\\*\\*(Question|Follow-up)/.test(t));
+  const last = asked[asked.length - 1];
+  if (!last || last === window.coachLastSpoken) return;
+  window.coachLastSpoken = last;
+  const said = last.replace(/^\\*\\*[^*]*\\*\\*[^\\n]*\\n+/, "").replace(/[*_`#>]/g, "");
+  const utterance = new SpeechSynthesisUtterance(said);
+  utterance.lang = /[\\u0400-\\u04FF]/.test(said) ? "ru-RU"
+    : /[\\u4E00-\\u9FFF]/.test(said) ? "zh-CN"
+    : /[\\u0600-\\u06FF]/.test(said) ? "fa-IR" : "en-US";
+  window.speechSynthesis.cancel();
+  window.speechSynthesis.speak(utterance);
+}
+"""
+
+
 def build() -> tuple[Any, Any, Any]:
     """The recorder, its status line and the transcript's state (inside an open gr.Blocks)."""
     recorder = gr.Audio(
@@ -40,6 +64,12 @@ def build() -> tuple[Any, Any, Any]:
     note = gr.Markdown("", elem_id="coach-voice-status")
     spoken = gr.State(None)
     return recorder, note, spoken
+
+
+def read_aloud(chatbot: Any) -> None:
+    """A toggle that has the browser read each new question aloud."""
+    toggle = gr.Checkbox(False, label="Read questions aloud", elem_id="coach-read-aloud")
+    chatbot.change(None, [chatbot, toggle], None, js=READ_ALOUD_JS, api_visibility="private")
 
 
 def hear(

@@ -66,3 +66,33 @@ def test_a_spoken_answer_is_shown_editable_then_graded(
     expect(page.locator("#coach-voice-status")).to_have_text("")
     assert box.input_value() == ""
     shot(page, "voice-graded")
+
+
+# Records what the page asks the browser to say, instead of saying it.
+LISTEN = """
+window.coachSaid = [];
+const synth = { speak: (u) => window.coachSaid.push([u.text, u.lang]), cancel: () => {} };
+Object.defineProperty(window, "speechSynthesis", { value: synth, configurable: true });
+"""
+
+
+def test_questions_are_read_aloud_when_asked_for(microphone: Browser, app: RunningApp) -> None:
+    page = microphone.new_page(viewport=DESKTOP)
+    page.set_default_timeout(WAIT)
+    page.add_init_script(LISTEN)
+    page.goto(app.url)
+    page.locator("#coach-start").click()
+    expect(page.locator("#coach-chat")).to_contain_text("Question 1/")
+    assert page.evaluate("window.coachSaid") == [], "silent unless the toggle is on"
+    page.locator("#coach-read-aloud input").check()
+    page.locator("#coach-skip").click()
+    expect(page.locator("#coach-chat")).to_contain_text("Question 2/")
+    page.wait_for_function("window.coachSaid.length > 0")
+    said, lang = page.evaluate("window.coachSaid")[-1]
+    assert not said.startswith("**") and "Question 2/" not in said  # the question, not its header
+    assert said.strip() and said.strip()[:20] in chat_text(page)
+    assert lang in {"en-US", "ru-RU", "zh-CN", "fa-IR"}
+
+
+def chat_text(page: Page) -> str:
+    return page.locator("#coach-chat").inner_text()
