@@ -167,6 +167,13 @@ def cold_search(spec: str, index_dir: Path, runs: int = 3) -> dict[str, float]:
     return medians
 
 
+def metric_row(embedder: str, name: str, label: str, m: dict[str, float]) -> str:
+    return (
+        f"| {embedder} | {name} | {label} | {m['n']} | "
+        f"{m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['mrr@10']:.3f} |"
+    )
+
+
 def held_out(target: str) -> bool:
     """The test half: targets whose id has an odd crc32 (the fusion was chosen on the rest)."""
     return zlib.crc32(target.encode()) % 2 == 1
@@ -185,10 +192,7 @@ def breakdown(runs: list[dict[str, Any]]) -> list[str]:
         for name, by_mode in run["ranks"].items():
             for mode, pairs in by_mode.items():
                 m = metrics([r for t, r in pairs if held_out(t)])
-                lines.append(
-                    f"| {run['embedder']} | {name} | {mode} | {m['n']} | "
-                    f"{m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['mrr@10']:.3f} |"
-                )
+                lines.append(metric_row(run["embedder"], name, mode, m))
     lines += [
         "",
         "Cross-lingual sets by the target question's language (whole sets, hybrid):",
@@ -202,10 +206,7 @@ def breakdown(runs: list[dict[str, Any]]) -> list[str]:
                 continue
             for lang in sorted({t.split("-")[0] for t, _ in by_mode["hybrid"]}):
                 m = metrics([r for t, r in by_mode["hybrid"] if t.split("-")[0] == lang])
-                lines.append(
-                    f"| {run['embedder']} | {name} | {lang} | {m['n']} | "
-                    f"{m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['mrr@10']:.3f} |"
-                )
+                lines.append(metric_row(run["embedder"], name, lang, m))
     return lines
 
 
@@ -217,10 +218,7 @@ def markdown(runs: list[dict[str, Any]]) -> str:
     for run in runs:
         for name, by_mode in run["results"].items():
             for mode, m in by_mode.items():
-                lines.append(
-                    f"| {run['embedder']} | {name} | {mode} | {m['n']} | "
-                    f"{m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['mrr@10']:.3f} |"
-                )
+                lines.append(metric_row(run["embedder"], name, mode, m))
     lines += [
         "",
         "Wall time, then CPU time (user + system) in brackets: the machine is shared, so CPU "
