@@ -33,6 +33,7 @@ from coach.settings import get_settings
 from coach.speech.models import Transcript
 from coach.ui import voice
 from coach.ui.banner import banner
+from coach.ui.countdown import countdown
 from coach.ui.live import Live, LiveSessions
 from coach.ui.render import ChatView, topic_rows
 
@@ -329,6 +330,7 @@ def build(sessions: LiveSessions, banner_box: Any) -> InterviewTab:
             group_consecutive_messages=False,
         )
         status = gr.Markdown("", elem_id="coach-status")
+        countdown(chatbot)
         with gr.Row(equal_height=True):
             answer = gr.Textbox(
                 placeholder="Your answer, or hint / skip / explain…",

@@ -113,6 +113,44 @@ def test_an_offline_interview_with_score_card_summary_and_export(
     shot(page, "desktop-summary")
 
 
+JD = (
+    "We are hiring an ML engineer for our search team: retrieval-augmented generation, vector "
+    "databases and approximate nearest neighbour indexes (HNSW), and evaluating rankings."
+)
+
+
+def test_a_tailored_timed_interview_counts_down_and_exports(
+    context: BrowserContext, app: RunningApp
+) -> None:
+    page = open_app(context, app)
+    page.locator("#coach-jd textarea").fill(JD)
+    page.locator("#coach-time-limit input").fill("30")
+    page.locator("#coach-start").click()
+    chat_box = page.locator("#coach-chat")
+    expect(chat_box).to_contain_text("Question 1/")
+    expect(chat_box).to_contain_text("the job description asks for")
+    expect(chat_box).to_contain_text("answer within 30 s")
+    clock = page.locator("#coach-countdown")
+    expect(clock).to_contain_text(re.compile(r"⏱ 0:(2\d|30) left"))
+    first = clock.inner_text()
+    page.wait_for_timeout(2500)
+    assert clock.inner_text() != first, "the clock ticks"
+    shot(page, "timed-countdown")
+    answer(page, "HNSW builds a layered proximity graph and searches it greedily from the top.")
+    expect(chat_box).to_contain_text(re.compile(r"Question 2/|Follow-up"))
+    expect(clock).to_contain_text("left")  # a new clock for the new question
+    page.locator("#coach-finish").click()
+    expect(chat_box).to_contain_text("Interview summary")
+    expect(clock).to_have_text("")
+    page.get_by_role("button", name=re.compile("^Export the report")).click()
+    page.get_by_label("Markdown").check()
+    page.locator("#coach-export-button").click()
+    with page.expect_download() as download:
+        page.locator("#coach-report a").first.click()
+    report = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "HNSW builds a layered proximity graph" in report
+
+
 def test_multiple_choice_options_are_buttons(context: BrowserContext, app: RunningApp) -> None:
     store = SessionStore(app.data_dir / "sessions.sqlite3")
     seeded = Interview(
