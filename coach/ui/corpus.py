@@ -10,8 +10,8 @@ from coach.corpus.models import LANGS
 from coach.corpus.topics import TOPIC_LABELS
 from coach.errors import CoachError
 from coach.search import hybrid
-from coach.ui.interview import LANG_NAMES
 from coach.ui.render import topic_label
+from coach.ui.settings_form import LANG_NAMES
 
 COLUMNS = ["#", "Question / passage", "Topic", "Lang", "Source", "Text", "English"]
 TEXT_CHARS = 400
