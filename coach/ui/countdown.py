@@ -19,9 +19,9 @@ COUNTDOWN_JS = """
     : String(m.content || "");
   let asked = -1;
   messages.forEach((m, i) => {
-    if (m.role === "assistant" && /^\\\\*\\\\*(Question|Follow-up)/.test(text(m))) asked = i;
+    if (m.role === "assistant" && /^\\*\\*(Question|Follow-up)/.test(text(m))) asked = i;
   });
-  const limit = asked < 0 ? null : text(messages[asked]).match(/answer within (\\\\d+) s/);
+  const limit = asked < 0 ? null : text(messages[asked]).match(/answer within (\\d+) s/);
   const answered = messages.slice(asked + 1).some((m) => m.role === "user");
   const key = asked < 0 ? "" : asked + ":" + text(messages[asked]);
   if (!limit || answered) {
