@@ -31,6 +31,7 @@ class ReportItem(BaseModel):
     grade: Grade
     topic: str | None = None
     spoken: Transcript | None = None  # the answer was spoken: what was heard, and how long
+    timing: str | None = None  # a timed interview's "42 s of 60 s" (", late")
 
     @property
     def answer_label(self) -> str:
@@ -128,6 +129,8 @@ def _md_item(item: ReportItem) -> list[str]:
         f"Grader: {g.label}; confidence {g.confidence:.2f}; "
         f"reference: {g.reference_source}" + (f"; topic: {item.topic}" if item.topic else "")
     )
+    if item.timing:
+        lines.append(f"Time: {item.timing}")
     if g.fallback_notice:
         lines += ["", f"> Fallback: {g.fallback_notice}"]
     lines += [

@@ -360,6 +360,13 @@ def _now() -> str:
 EXPORT_FORMATS = ("md", "html")
 
 
+def _timing(turn: Turn, limit: int | None) -> str | None:
+    """How long a timed interview's answer took, against its limit."""
+    if limit is None or turn.seconds is None:
+        return None
+    return f"{turn.seconds:g} s of {limit} s" + (", late" if turn.late else "")
+
+
 def export_report(state: InterviewState, fmt: str = "md") -> str:
     """The session as a Markdown or HTML report, through the batch-grading report code."""
     from coach.reports import render
@@ -374,6 +381,7 @@ def export_report(state: InterviewState, fmt: str = "md") -> str:
             grade=t.grade,
             topic=t.topic.value,
             spoken=t.spoken,
+            timing=_timing(t, state.config.time_limit),
         )
         for t in state.turns
         if t.grade is not None

@@ -54,3 +54,18 @@ def test_an_untimed_interview_reports_no_times(make_interview: Callable[..., Int
     (summary,) = of_type(events, "summary")
     assert summary.times == [] and "limit" not in summary.text
     assert not interview.state.turns[0].late
+
+
+def test_the_report_shows_each_answers_time(make_interview: Callable[..., Interview]) -> None:
+    from coach.sessions.store import export_report
+
+    interview = make_interview(questions=1, review=[OPEN], time_limit=60, follow_ups=0)
+    list(interview.start())
+    _answer_after(interview, 200)
+    markdown = export_report(interview.state, "md")
+    assert "Time: 200" in markdown and "s of 60 s, late" in markdown
+    assert "time: 200" in export_report(interview.state, "html")
+    untimed = make_interview(questions=1, review=[OPEN], follow_ups=0)
+    list(untimed.start())
+    _answer_after(untimed, 20)
+    assert "Time:" not in export_report(untimed.state, "md")
