@@ -31,6 +31,7 @@ from coach.interview.models import InterviewConfig, PlannedQuestion
 from coach.interview.tailoring import tailor
 from coach.llm.backends import SPEC_HELP
 from coach.settings import get_settings
+from coach.text.documents import read_document
 
 if TYPE_CHECKING:
     from coach.agent.interviewer import Interviewer
@@ -75,7 +76,14 @@ def interview(
         "--jd",
         exists=True,
         dir_okay=False,
-        help="A job description (text or Markdown): ask about the skills it names first.",
+        help="A job description (text, Markdown or PDF): ask about the skills it names first.",
+    ),
+    cv: Path | None = typer.Option(
+        None,
+        "--cv",
+        exists=True,
+        dir_okay=False,
+        help="A résumé (text, Markdown or PDF): ask about the skills it names (with --jd: both).",
     ),
     time_limit: int | None = typer.Option(
         None,
@@ -109,8 +117,9 @@ def interview(
             follow_ups=settings.follow_ups,
             time_limit=time_limit,
         )
-        if jd is not None:
-            config.plan = _tailored(jd, config.questions, quiet=json_output)
+        documents = [path for path in (jd, cv) if path is not None]
+        if documents:
+            config.plan = _tailored(documents, config.questions, quiet=json_output)
     interviewer = open_interviewer(config, resume=resume, llm=llm)
     inputs = (
         audio_inputs(audio_dir, interviewer.state)
@@ -121,12 +130,10 @@ def interview(
     run(interviewer, inputs, json_output=json_output, echo=echo)
 
 
-def _tailored(path: Path, questions: int, *, quiet: bool) -> list[PlannedQuestion]:
-    """The plan for a job description; says which of its skills the bank cannot ask about."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError("jd", str(path), "a readable UTF-8 text or Markdown file") from exc
+def _tailored(paths: list[Path], questions: int, *, quiet: bool) -> list[PlannedQuestion]:
+    """The plan for a job description and/or résumé; says which of their skills the bank
+    cannot ask about."""
+    text = "\n\n".join(read_document(path, "document") for path in paths)
     found = tailor(text, questions)
     if not quiet:
         asked = [s for s in found.skills if s not in found.uncovered]

@@ -30,6 +30,7 @@ from coach.ui.live import Live, LiveSessions
 from coach.ui.render import ChatView, topic_rows
 from coach.ui.settings_form import (
     check_backend,
+    document_text,
     make_config,
     on_backend,
     settings_rows,
@@ -185,6 +186,13 @@ def build(sessions: LiveSessions, banner_box: Any) -> InterviewTab:
                     elem_id="coach-jd",
                     scale=4,
                 )
+                document = gr.File(
+                    label="…or a job description / résumé file",
+                    file_types=[".pdf", ".txt", ".md"],
+                    elem_id="coach-jd-file",
+                    scale=1,
+                    min_width=160,
+                )
                 limit = gr.Number(
                     0,
                     label="Seconds per question (0: untimed)",
@@ -307,6 +315,7 @@ def build(sessions: LiveSessions, banner_box: Any) -> InterviewTab:
     export_btn.click(
         lambda sid, f: export(sessions, sid, f), [session, fmt], report, api_name="export"
     )
+    document.upload(document_text, [document, job], job, api_name="read_document")
     provider.change(on_backend, provider, [model, url, check], api_visibility="private")
     check.click(check_backend, [provider, model, url], banner_box, api_visibility="private")
     return ui

@@ -4,6 +4,7 @@ chat)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -17,6 +18,7 @@ from coach.interview.models import InterviewConfig
 from coach.interview.tailoring import tailor
 from coach.llm.backends import default_base_url, parse_spec
 from coach.settings import get_settings
+from coach.text.documents import read_document
 from coach.ui.banner import banner
 
 LANG_NAMES = {"en": "English", "ru": "Русский", "zh": "中文", "fa": "فارسی"}
@@ -142,3 +144,16 @@ def check_backend(provider: str, model: str, url: str) -> str:
         return banner(backend_spec(provider, model, url))
     except CoachError as exc:
         return f"⚠ {exc}"
+
+
+def document_text(path: str | None, typed: str) -> str:
+    """An uploaded job description or résumé as text for the box (added to what is typed);
+    a file without readable text is a warning and the box keeps what it had."""
+    if not path:
+        return typed
+    try:
+        text = read_document(Path(path), "document")
+    except CoachError as exc:
+        gr.Warning(str(exc))
+        return typed
+    return f"{typed.strip()}\n\n{text.strip()}" if typed.strip() else text.strip()

@@ -14,6 +14,7 @@ from coach.interview.models import InterviewConfig
 from coach.sessions.store import SessionStore
 from coach.settings import REPO_ROOT
 from tests.cli.conftest import Run
+from tests.fakes.documents import text_pdf
 from tests.llm.test_interview_http import interviewer_model
 from tests.servers.base import ScriptedServer
 
@@ -162,6 +163,28 @@ def test_a_job_description_chooses_the_first_questions(
     assert "(the job description asks for hnsw)" in run.out.lower() or (
         "(the job description asks for retrieval-augmented generation)" in run.out
     )
+
+
+def test_a_pdf_resume_and_a_job_description_tailor_together(
+    coach: Callable[..., Run], tmp_path: Path
+) -> None:
+    cv = text_pdf(tmp_path / "cv.pdf", ["Experience: knowledge distillation of BERT models"])
+    jd = tmp_path / "jd.md"
+    jd.write_text("We need HNSW indexes.", encoding="utf-8")
+    script = tmp_path / "inputs.txt"
+    script.write_text("skip\nstop\n", encoding="utf-8")
+    run = coach(
+        "interview", "--llm", "none", "--jd", str(jd), "--cv", str(cv), "--questions", "2",
+        "--script", str(script),
+    )  # fmt: skip
+    assert run.code == 0, run.err
+    asked_for = run.out.split("The job description asks for: ")[1].splitlines()[0]
+    assert "hnsw" in asked_for.lower() and "knowledge distillation" in asked_for
+
+
+def test_a_scanned_pdf_is_one_clear_error(coach: Callable[..., Run], tmp_path: Path) -> None:
+    run = coach("interview", "--llm", "none", "--cv", str(text_pdf(tmp_path / "scan.pdf", [])))
+    assert run.code == 2 and "may be scanned" in run.err and "Traceback" not in run.err
 
 
 def test_a_job_description_outside_the_bank_is_one_clear_error(

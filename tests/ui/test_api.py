@@ -15,6 +15,7 @@ from coach.corpus.models import Kind, Topic
 from coach.interview.machine import Interview, new_state
 from coach.interview.models import InterviewConfig, Turn
 from coach.sessions.store import SessionStore
+from tests.fakes.documents import text_pdf
 from tests.fakes.speech import needs_espeak, silence, spoken
 from tests.ui.conftest import INDEX_BUILD_TIMEOUT, REPO, RunningApp
 
@@ -305,3 +306,12 @@ def test_a_bad_recording_is_a_message_and_keeps_the_typed_answer(
     text, note = c.predict(handle_file(str(quiet)), api_name="/transcribe")
     assert note.startswith("⚠ ") and "is silent" in note
     assert isinstance(text, dict) and "value" not in text  # the answer box is left as it was
+
+
+def test_an_uploaded_pdf_fills_the_job_description(app: RunningApp, tmp_path: Path) -> None:
+    c = client(app, tmp_path)
+    pdf = text_pdf(tmp_path / "jd.pdf", ["Skills: HNSW indexes and vector databases"])
+    text = c.predict(handle_file(str(pdf)), "Senior role.", api_name="/read_document")
+    assert text.startswith("Senior role.") and "HNSW indexes" in text
+    scan = text_pdf(tmp_path / "scan.pdf", [])
+    assert c.predict(handle_file(str(scan)), "kept", api_name="/read_document") == "kept"
