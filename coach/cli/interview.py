@@ -119,7 +119,7 @@ def interview(
         )
         documents = [path for path in (jd, cv) if path is not None]
         if documents:
-            config.plan = _tailored(documents, config.questions, quiet=json_output)
+            config.plan = _tailored(documents, config, quiet=json_output)
     interviewer = open_interviewer(config, resume=resume, llm=llm)
     inputs = (
         audio_inputs(audio_dir, interviewer.state)
@@ -130,11 +130,17 @@ def interview(
     run(interviewer, inputs, json_output=json_output, echo=echo)
 
 
-def _tailored(paths: list[Path], questions: int, *, quiet: bool) -> list[PlannedQuestion]:
-    """The plan for a job description and/or résumé; says which of their skills the bank
-    cannot ask about."""
+def _tailored(paths: list[Path], config: InterviewConfig, *, quiet: bool) -> list[PlannedQuestion]:
+    """The plan for a job description and/or résumé (with an LLM, its skills read first);
+    says which of their skills the bank cannot ask about."""
+    from coach.interview.skills import read_skills
+    from coach.llm.backends import make_chat_model
+
     text = "\n\n".join(read_document(path, "document") for path in paths)
-    found = tailor(text, questions)
+    skills, notice = read_skills(make_chat_model(config.llm), text)
+    if not quiet and (notice or skills):
+        typer.secho(notice or f"The LLM read: {', '.join(skills)}", dim=True)
+    found = tailor(text, config.questions, skills)
     if not quiet:
         asked = [s for s in found.skills if s not in found.uncovered]
         typer.echo(f"The job description asks for: {', '.join(asked)}")

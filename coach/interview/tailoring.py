@@ -14,6 +14,7 @@ interview.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -44,10 +45,13 @@ class NothingToAsk(CoachError):
     """The job description gives no skill the bank can ask about."""
 
 
-def tailor(text: str, questions: int) -> Tailoring:
-    """Up to `questions` bank questions for the skills `text` names (see the module doc)."""
+def tailor(text: str, questions: int, skills: Sequence[str] = ()) -> Tailoring:
+    """Up to `questions` bank questions for the skills `text` names (see the module doc);
+    `skills`: those an LLM read in it (skills.py), matched first, in their order."""
     terms = glossary.load(get_settings().corpus_dir)
-    concepts = terms.concepts(text, outermost=True)[:MAX_SKILLS]
+    found_in = [*skills, text]
+    ordered = [c for part in found_in for c in terms.concepts(part, outermost=True)]
+    concepts = list(dict.fromkeys(ordered))[:MAX_SKILLS]
     if not concepts:
         raise NothingToAsk(
             "the job description names no ML, NLP or LLM topic the question bank covers; "

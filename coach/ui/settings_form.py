@@ -65,7 +65,12 @@ def make_config(
     except ValidationError:
         raise InputError("time limit", time_limit, "10 to 3600 seconds, or 0 for none") from None
     if job.strip():
-        config.plan = tailor(job, config.questions).plan
+        from coach.interview.skills import read_skills
+        from coach.llm.backends import make_chat_model
+
+        # Without an LLM, or when it fails (logged), the offline matching alone.
+        skills, _ = read_skills(make_chat_model(spec), job)
+        config.plan = tailor(job, config.questions, skills).plan
     return config
 
 
