@@ -154,6 +154,7 @@ class AgentInterviewer:
         if turn is None:
             yield from interview.handle_request(Intent(kind=IntentKind.ANSWER), text, spoken)
             return
+        interview.preview_current()
         yield from interview.drain()
         offered = {
             "grade_answer",

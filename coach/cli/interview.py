@@ -17,6 +17,7 @@ from coach.errors import InputError
 from coach.interview.events import (
     AgentMessage,
     Event,
+    GradePreview,
     GradeReady,
     Hint,
     Notice,
@@ -255,6 +256,12 @@ class Transcript:
 def _show(event: Event) -> None:
     if isinstance(event, QuestionAsked):
         _question(event)
+    elif isinstance(event, GradePreview):
+        grade = event.grade
+        typer.secho(
+            f"Score {grade.score:g}/10 (offline, at once; the LLM is judging the key points…)",
+            dim=True,
+        )
     elif isinstance(event, GradeReady):
         _grade(event)
     elif isinstance(event, Hint):

@@ -55,6 +55,17 @@ class GradeReady(BaseModel):
     spoken: Transcript | None = None  # the answer was spoken: its transcript and length
 
 
+class GradePreview(BaseModel):
+    """The offline grade, the moment the answer is in, while an LLM judges it; the GradeReady
+    that follows for the same turn replaces it."""
+
+    type: Literal["grade_preview"] = "grade_preview"
+    turn: int
+    question_id: str
+    grade: Grade
+    spoken: Transcript | None = None
+
+
 class Token(BaseModel):
     """A piece of the model's reply as it streams; `AgentMessage` carries the whole text."""
 
@@ -123,6 +134,7 @@ Event = Annotated[
     | ToolCalled
     | ToolResult
     | GradeReady
+    | GradePreview
     | Token
     | Notice
     | Hint

@@ -24,6 +24,7 @@ from coach.interview import followups, hints, language, selection
 from coach.interview.events import (
     AgentMessage,
     Event,
+    GradePreview,
     GradeReady,
     Hint,
     Notice,
@@ -240,15 +241,7 @@ class Interview:
             return None
         if turn.grade is not None:
             return turn.grade
-        # A follow-up is graded on the points it probes, against its parent question's key.
-        result = grade(
-            self.question(turn),
-            turn.answer,
-            key_points=turn.probe_points or None,
-            asked=turn.text if turn.follow_up_of is not None else None,
-            llm=self.grader_llm,
-            lang=self.state.lang,
-        )
+        result = self._grade(turn, self.grader_llm)
         turn.grade = result
         self.emit(
             GradeReady(
@@ -257,6 +250,30 @@ class Interview:
         )
         self._complete(turn)
         return result
+
+    def preview_current(self) -> None:
+        """With an LLM grader, the offline grade of the recorded answer at once (< 1 s), so
+        the candidate sees the evidence while the model judges it."""
+        turn = self.state.current
+        if self.grader_llm is None or turn is None or turn.answer is None or turn.grade:
+            return
+        preview = self._grade(turn, None)
+        self.emit(
+            GradePreview(
+                turn=turn.index, question_id=turn.question_id, grade=preview, spoken=turn.spoken
+            )
+        )
+
+    def _grade(self, turn: Turn, llm: BaseChatModel | None) -> Grade:
+        # A follow-up is graded on the points it probes, against its parent question's key.
+        return grade(
+            self.question(turn),
+            turn.answer or "",
+            key_points=turn.probe_points or None,
+            asked=turn.text if turn.follow_up_of is not None else None,
+            llm=llm,
+            lang=self.state.lang,
+        )
 
     def _complete(self, turn: Turn) -> None:
         """A turn is done: adapt the level, schedule its review, persist."""

@@ -19,6 +19,7 @@ from coach.grading.models import Grade, PointStatus
 from coach.interview.events import (
     AgentMessage,
     Event,
+    GradePreview,
     GradeReady,
     Hint,
     Notice,
@@ -65,6 +66,9 @@ def letter(index: int) -> str:
     return chr(ord("A") + index)
 
 
+PREVIEW_NOTE = "\n\n*Offline grade, shown at once; the LLM is judging the key points…*"
+
+
 def tool_status(name: str) -> str:
     return f"Calling tool `{name}`: {TOOL_LABELS.get(name, 'calculating')}…"
 
@@ -79,6 +83,8 @@ class ChatView:
     summary: Summary | None = None
     options: list[str] = field(default_factory=list)  # of the open multiple-choice question
     streaming: int | None = None  # index of the message tokens are appended to
+    # turn -> (its preview card's index, the offline score it showed)
+    previewed: dict[int, tuple[int, float]] = field(default_factory=dict)
 
     def user(self, text: str) -> None:
         """The candidate's message; blank ones are not shown (the interviewer says why)."""
@@ -103,9 +109,20 @@ class ChatView:
                 self._tool_called(event)
             case ToolResult():
                 self._tool_result(event)
+            case GradePreview():
+                self.card = score_card(event.grade, event.spoken) + PREVIEW_NOTE
+                self.assistant(self.card)
+                self.previewed[event.turn] = (len(self.messages) - 1, event.grade.score)
+                self.options = []
             case GradeReady():
                 self.card = score_card(event.grade, event.spoken)
-                self.assistant(self.card)
+                shown = self.previewed.pop(event.turn, None)
+                if shown is None:
+                    self.assistant(self.card)
+                else:  # the LLM's judgment replaces the offline card in place
+                    at, offline = shown
+                    self.card += f"\n\n*Shown first: the offline grade, {offline:g}/10.*"
+                    self.messages[at]["content"] = scrub(self.card)
                 self.options = []
             case AgentMessage():
                 self._agent_message(event)

@@ -388,6 +388,10 @@ def test_injection_with_an_obedient_llm_grader(
     server.fallback = obedient
     interviewer, _ = start(spec, review=[OPEN, NUMERIC])
     events = list(interviewer.respond(injection))
+    # The offline grade comes first, before any model call; the LLM-judged grade follows.
+    (preview,) = of_type(events, "grade_preview")
+    assert preview.grade.grader == "offline" and preview.grade.score < 5
+    assert types(events).index("grade_preview") < types(events).index("tool_call")
     graded = of_type(events, "grade")[0].grade
     assert graded.grader.startswith("llm:")  # the model's judgment was used ...
     assert graded.score < 5  # ... and could not lift the score

@@ -11,6 +11,7 @@ from coach.grading.models import Evidence, Grade, KeyPointResult, PointStatus, V
 from coach.interview.events import (
     AgentMessage,
     Event,
+    GradePreview,
     GradeReady,
     Hint,
     Notice,
@@ -183,6 +184,20 @@ def test_the_score_card_shows_score_points_feedback_sources_and_grader() -> None
     assert "**Feedback:**\n\nSay how the cache grows" in card
     assert "<details><summary>Sources (1)</summary>" in card
     assert "[lecture.md:12]" in card
+
+
+def test_the_llm_judgment_replaces_the_offline_card_in_place() -> None:
+    view = play(iter([question()]))
+    view.user("It caches keys and values.")
+    view.apply(GradePreview(turn=0, question_id="ru-quiz-090", grade=grade(score=6.5)))
+    assert "the LLM is judging the key points" in view.messages[-1]["content"]
+    cards = len(view.messages)
+    judged = grade(score=5.0, grader="llm:qwen2.5:3b")
+    view.apply(GradeReady(turn=0, question_id="ru-quiz-090", grade=judged))
+    assert len(view.messages) == cards, "no second card"
+    card = view.messages[-1]["content"]
+    assert card.startswith("### Score 5/10") and "LLM grader (qwen2.5:3b)" in card
+    assert "Shown first: the offline grade, 6.5/10." in card and "is judging" not in card
 
 
 @pytest.mark.parametrize(
