@@ -56,6 +56,7 @@ from coach.interview.events import (
     ToolCalled,
     ToolResult,
 )
+from coach.interview.interviewer import Interviewer
 from coach.interview.machine import Interview, new_state
 from coach.interview.models import InterviewConfig, InterviewState
 from coach.interview.steering import Intent, IntentKind, parse
@@ -366,9 +367,6 @@ class AgentInterviewer:
 
     def _language(self) -> str:
         return LANGUAGE_NAMES.get(self.interview.state.lang, "English")
-
-
-Interviewer = Interview | AgentInterviewer
 
 
 def open_interviewer(

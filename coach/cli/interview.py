@@ -35,7 +35,7 @@ from coach.settings import get_settings
 from coach.text.documents import read_document
 
 if TYPE_CHECKING:
-    from coach.agent.interviewer import Interviewer
+    from coach.interview.interviewer import Interviewer
     from coach.interview.models import InterviewState
     from coach.speech.models import Transcript as Heard
 

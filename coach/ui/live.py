@@ -20,7 +20,7 @@ from coach.sessions.store import SessionStore
 from coach.ui.render import ChatView, transcript
 
 if TYPE_CHECKING:
-    from coach.agent.interviewer import Interviewer
+    from coach.interview.interviewer import Interviewer
 
 CAPACITY = 256
 

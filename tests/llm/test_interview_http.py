@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from coach.agent.interviewer import AgentInterviewer, Interviewer, open_interviewer
+from coach.agent.interviewer import AgentInterviewer, open_interviewer
 from coach.interview.events import Event
+from coach.interview.interviewer import Interviewer
 from coach.interview.machine import Interview
 from coach.interview.models import InterviewConfig
 from coach.sessions.store import SessionStore
