@@ -190,7 +190,7 @@ def audio_inputs(folder: Path, state: InterviewState) -> Iterator[Said]:
     transcriber = speech_for(None)
     for _, path in recordings:
         current = state.current
-        lang = state.lang if state.config.lang or state.lang_detected else None
+        lang = state.known_lang
         try:
             heard = transcriber.transcribe(path, lang, current.text if current else None)
         except CoachError as exc:

@@ -218,7 +218,7 @@ class Interview:
             text = text[:limit]
         turn.answer, turn.answered_at, turn.spoken = text, now(), spoken
         self._clock(turn)
-        if self.state.config.lang is None and not self.state.lang_detected:
+        if self.state.known_lang is None:
             detected = detect_lang(text)
             if detected:
                 self.state.lang, self.state.lang_detected = detected, True

@@ -95,6 +95,11 @@ class InterviewState(BaseModel):
         return None
 
     @property
+    def known_lang(self) -> str | None:
+        """The language once chosen or heard; None while the default is only a guess."""
+        return self.lang if self.config.lang or self.lang_detected else None
+
+    @property
     def main_turns(self) -> list[Turn]:
         return [t for t in self.turns if t.follow_up_of is None and not t.replaced]
 

@@ -114,5 +114,5 @@ def _context(sessions: LiveSessions, session_id: str | None) -> tuple[str | None
     except CoachError:
         return None, None
     current = state.current
-    lang = state.lang if state.config.lang or state.lang_detected else None
+    lang = state.known_lang
     return lang, current.text if current is not None else None
