@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sized
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -30,6 +31,22 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 SPEC_HELP = "whisper, whisper:base, whisper:<model folder> or openai:<model>[@URL]"
+
+
+def _heard(
+    model: str, path: Path, text: str, lang: str | None, samples: Sized, started: float
+) -> Transcript:
+    """The transcript of `samples` (decoding began at `started`); silence is an error, not an
+    empty answer that would be graded as one."""
+    if not text.strip():
+        raise SpeechError(f"no speech heard in {path.name}: speak closer to the microphone")
+    return Transcript(
+        text=text.strip(),
+        lang=lang,
+        seconds=round(len(samples) / audio.RATE, 2),
+        model=model,
+        elapsed=round(time.perf_counter() - started, 2),
+    )
 
 
 class Transcriber(Protocol):
@@ -94,16 +111,8 @@ class WhisperTranscriber:
             vad_filter=True,  # noise and pauses are cut before decoding, not "heard" as words
             condition_on_previous_text=False,  # keeps one misheard segment from looping
         )
-        text = " ".join(segment.text.strip() for segment in segments).strip()
-        if not text:
-            raise SpeechError(f"no speech heard in {path.name}: speak closer to the microphone")
-        return Transcript(
-            text=text,
-            lang=lang or info.language,
-            seconds=round(len(samples) / audio.RATE, 2),
-            model=self.name,
-            elapsed=round(time.perf_counter() - started, 2),
-        )
+        text = " ".join(segment.text.strip() for segment in segments)
+        return _heard(self.name, path, text, lang or info.language, samples, started)
 
 
 @lru_cache(maxsize=2)
@@ -134,17 +143,9 @@ class ServerTranscriber:
         body = self._post(path, form)
         if not isinstance(body, dict) or not isinstance(body.get("text"), str):
             raise SpeechError(f"the speech server {self.backend.base_url} sent no transcript")
-        text = str(body["text"])
-        if not text.strip():
-            raise SpeechError(f"no speech heard in {path.name}: speak closer to the microphone")
         found = body.get("language")
-        return Transcript(
-            text=text.strip(),
-            lang=lang or (found if isinstance(found, str) else None),
-            seconds=round(len(samples) / audio.RATE, 2),
-            model=self.name,
-            elapsed=round(time.perf_counter() - started, 2),
-        )
+        found_lang = lang or (found if isinstance(found, str) else None)
+        return _heard(self.name, path, str(body["text"]), found_lang, samples, started)
 
     def _post(self, path: Path, form: dict[str, str]) -> object:
         key = api_key(self.backend, self.settings)
