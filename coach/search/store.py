@@ -31,6 +31,7 @@ from coach.errors import CoachError, IndexStaleError
 from coach.search.chunks import Chunk, ChunkingParams, build_chunks
 from coach.search.embedders import Embedder
 from coach.settings import get_settings
+from coach.weights import sha256
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -155,7 +156,7 @@ def build(
             chunks=len(chunks),
             dense_chunks=len(dense),
             kinds=dict(Counter(c.kind for c in chunks)),
-            files={name: _sha256(staging / name) for name in (VECTORS, CHUNKS)},
+            files={name: sha256(staging / name) for name in (VECTORS, CHUNKS)},
         )
         # The manifest goes last: a folder without one is by definition incomplete.
         (staging / MANIFEST).write_text(manifest.model_dump_json(indent=2) + "\n", "utf-8")
@@ -200,7 +201,7 @@ def _previous_vectors(path: Path, embedder: Embedder) -> dict[str, np.ndarray]:
         loaded = _read(path, embedder)
     except IndexStaleError:
         return {}
-    if any(_sha256(path / name) != digest for name, digest in manifest.files.items()):
+    if any(sha256(path / name) != digest for name, digest in manifest.files.items()):
         return {}
     matrix = loaded.vectors.reconstruct_n(0, loaded.vectors.ntotal)
     return {chunk.content: matrix[i] for i, chunk in enumerate(loaded.chunks[: len(matrix)])}
@@ -221,10 +222,6 @@ def _swap(staging: Path, target: Path) -> None:
             raise
     finally:
         shutil.rmtree(retired, ignore_errors=True)
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def read_manifest(path: Path) -> Manifest | None:
@@ -259,7 +256,7 @@ def problem(
     for name, digest in manifest.files.items():
         if not (path / name).is_file():
             return f"partial index: {name} is missing"
-        if _sha256(path / name) != digest:
+        if sha256(path / name) != digest:
             return f"corrupt index: {name} does not match its checksum"
     return None
 
