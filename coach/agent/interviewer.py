@@ -64,6 +64,7 @@ from coach.llm.backends import make_chat_model, parse_spec
 from coach.llm.check import check
 from coach.llm.failures import describe_failure, is_bad_output, is_context_overflow
 from coach.llm.prompts import render
+from coach.sessions.recorded import RecordedInterviewer
 from coach.sessions.store import SessionStore
 from coach.settings import get_settings
 from coach.speech.models import Transcript
@@ -123,8 +124,7 @@ class AgentInterviewer:
         ]
         self.graph = create_agent(model, self.tools.all(), middleware=middleware)
         self.recursion_limit = 2 * (settings.max_model_calls + settings.max_tool_calls) + 4
-        interview.llm = model
-        interview.state.backend = spec
+        interview.use_backend(model, spec)
 
     @property
     def state(self) -> InterviewState:
@@ -193,7 +193,6 @@ class AgentInterviewer:
         yield from outcome.held
         if not interview.state.finished and interview.state.current is None:
             interview.advance()
-        interview.save()
         yield from interview.drain()
 
     def _explain_turn(self) -> Iterator[Event]:
@@ -216,7 +215,6 @@ class AgentInterviewer:
             yield AgentMessage(text=reply, streamed=outcome.streamed, citations=citations(reply))
         else:
             interview.reveal()
-        interview.save()
         yield from interview.drain()
         yield from outcome.held
 
@@ -244,7 +242,6 @@ class AgentInterviewer:
         elif not interview.calculate(text):
             yield from interview.handle_request(Intent(kind=IntentKind.ANSWER), text)
             return
-        interview.save()
         yield from interview.drain()
 
     # -- one bounded agent run --------------------------------------------------------------
@@ -348,8 +345,7 @@ class AgentInterviewer:
 
     def _go_offline(self, failure: LLMUnavailable) -> None:
         self.offline = True
-        self.interview.llm = None
-        self.interview.state.backend = "offline"
+        self.interview.use_backend(None, "offline")
         self._notice(
             "offline_fallback",
             f"{failure}; continuing offline (rules-based interviewer and grader). Nothing is lost.",
@@ -375,10 +371,10 @@ def open_interviewer(
     resume: str | None = None,
     llm: str | None = None,
     store: SessionStore | None = None,
-) -> Interviewer:
-    """A new interview (from `config`) or a resumed one, with the LLM agent when its backend
-    answers, else the offline interviewer with a notice saying why. `llm` overrides the
-    backend a resumed session was using."""
+) -> RecordedInterviewer:
+    """A new interview (from `config`) or a resumed one, recorded in `store`, with the LLM
+    agent when its backend answers, else the offline interviewer with a notice saying why.
+    `llm` overrides the backend a resumed session was using."""
     store = store or SessionStore()
     if resume is not None:
         state = store.load(resume)
@@ -386,10 +382,14 @@ def open_interviewer(
         state = new_state(config or InterviewConfig(llm=get_settings().llm))
     spec = llm if llm is not None else state.config.llm
     state.config.llm = spec
-    interview = Interview(state, store=store)
+    return RecordedInterviewer(_interviewer(state, spec), store)
+
+
+def _interviewer(state: InterviewState, spec: str) -> Interviewer:
+    interview = Interview(state)
+    interview.use_backend(None, "offline")
     backend, found = parse_spec(spec), check(spec)
     if backend is None or found is None:
-        state.backend = "offline"
         return interview
     if not found.usable:
         interview.notice(
@@ -398,7 +398,6 @@ def open_interviewer(
             "continuing offline (rules-based interviewer and grader).",
             "warning",
         )
-        state.backend = "offline"
         return interview
     if found.unlisted_warning:
         interview.notice("model_unlisted", f"LLM backend {spec}: {found.unlisted_warning}.", "info")

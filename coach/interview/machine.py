@@ -44,8 +44,6 @@ from coach.text import detect_lang
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
-    from coach.sessions.store import SessionStore
-
 MAX_HINTS = 3
 
 
@@ -60,17 +58,13 @@ def new_state(config: InterviewConfig) -> InterviewState:
 
 
 class Interview:
-    """One interview's flow over its state; `store` (if any) is written after every turn."""
+    """One interview's flow: operations on its state that emit events. It does no I/O of its
+    own; a recorder (coach.sessions.recorded) persists the state and schedules reviews. `llm`:
+    the model that grades beside the offline evidence, if any."""
 
-    def __init__(
-        self,
-        state: InterviewState,
-        *,
-        store: SessionStore | None = None,
-        llm: BaseChatModel | None = None,
-    ) -> None:
+    def __init__(self, state: InterviewState, *, llm: BaseChatModel | None = None) -> None:
         settings = get_settings()
-        self.state, self.store, self.llm = state, store, llm
+        self.state, self.llm = state, llm
         self.bank = bank_store.load(settings.corpus_dir)
         self.keys = key_store.load(settings.corpus_dir)
         self.pool = selection.candidates(self.bank, self.keys)
@@ -105,9 +99,9 @@ class Interview:
         if self.state.turns:
             self.state.turns[-1].notices.append(text)
 
-    def save(self) -> None:
-        if self.store is not None:
-            self.store.save(self.state)
+    def use_backend(self, llm: BaseChatModel | None, backend: str) -> None:
+        """Grade with `llm` (None: offline only) from now on; `backend` names it in the state."""
+        self.llm, self.state.backend = llm, backend
 
     # -- asking ---------------------------------------------------------------------------
     def start(self) -> Iterator[Event]:
@@ -119,7 +113,6 @@ class Interview:
             self.emit(self._asked(current))
         else:
             self.advance()
-        self.save()
         yield from self.drain()
 
     def advance(self) -> Turn | None:
@@ -222,7 +215,6 @@ class Interview:
             detected = detect_lang(text)
             if detected:
                 self.state.lang, self.state.lang_detected = detected, True
-        self.save()
         return turn
 
     def _clock(self, turn: Turn) -> None:
@@ -276,11 +268,8 @@ class Interview:
         )
 
     def _complete(self, turn: Turn) -> None:
-        """A turn is done: adapt the level, schedule its review, persist."""
+        """A turn is done: adapt the level (its review is scheduled by the recorder)."""
         self.state.level = selection.next_level(self.state)
-        if self.store is not None and turn.follow_up_of is None:
-            self.store.review(self.state, turn)
-        self.save()
 
     # -- requests -------------------------------------------------------------------------
     def skip(self) -> None:
@@ -303,7 +292,6 @@ class Interview:
             return say("no_hint", self.state.lang)
         turn.hints.append(text)
         self.emit(Hint(turn=turn.index, level=len(turn.hints), text=text))
-        self.save()
         return text
 
     def reveal(self, *, emit: bool = True) -> str:
@@ -325,7 +313,6 @@ class Interview:
         turn.revealed = turn.revealed or turn.grade is None
         if emit:
             self.emit(AgentMessage(text=text, by="rules", citations=citations))
-        self.save()
         sources = f" Sources: {', '.join(f'[{c}]' for c in citations)}" if citations else ""
         return text if emit else text + sources
 
@@ -358,7 +345,6 @@ class Interview:
             current.replaced = True
         if state.current is None:
             self._open(self._turn_for(candidate.question, candidate.entry))
-        self.save()
 
     def calculate(self, text: str) -> bool:
         """Answer a typed numeric question with the calculators; False if it is not one
@@ -393,7 +379,6 @@ class Interview:
         self.state.finished = True
         summary = self.summary()
         self.emit(summary)
-        self.save()
         return summary
 
     def summary(self) -> Summary:
@@ -432,5 +417,4 @@ class Interview:
             self.advance()
         else:
             self.advance()
-        self.save()
         yield from self.drain()

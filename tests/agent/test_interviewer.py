@@ -16,6 +16,7 @@ from coach.corpus import key
 from coach.grading import grade
 from coach.interview.machine import Interview, new_state
 from coach.interview.models import InterviewConfig
+from coach.sessions.recorded import RecordedInterviewer
 from coach.sessions.store import SessionStore
 from coach.settings import get_settings
 from tests.fakes.llm import FakeChatModel, tool_call
@@ -37,11 +38,11 @@ def store() -> SessionStore:
 
 
 @pytest.fixture
-def agent_for(store: SessionStore) -> Callable[..., AgentInterviewer]:
+def agent_for() -> Callable[..., AgentInterviewer]:
     def build(model: FakeChatModel, **config: Any) -> AgentInterviewer:
         config.setdefault("lang", "en")
         config.setdefault("follow_ups", 0)
-        interview = Interview(new_state(InterviewConfig(llm=SPEC, **config)), store=store)
+        interview = Interview(new_state(InterviewConfig(llm=SPEC, **config)))
         agent = AgentInterviewer(interview, model, SPEC)
         list(agent.start())
         return agent
@@ -262,13 +263,14 @@ def test_backend_failure_falls_back_offline(
 
     model = FakeChatModel(then=down)
     agent = agent_for(model, review=[OPEN, NUMERIC, "en-genai-002"], questions=3)
-    events = list(agent.respond("p(x, y)"))
+    recorded = RecordedInterviewer(agent, store)
+    events = list(recorded.respond("p(x, y)"))
     notice = of_type(events, "notice")[0]
     assert notice.code == "offline_fallback" and "cannot reach" in notice.text
     assert agent.offline and agent.interview.state.backend == "offline"
     assert of_type(events, "grade") and of_type(events, "question")
     calls = len(model.sent)
-    more = list(agent.respond("84 GB"))
+    more = list(recorded.respond("84 GB"))
     assert of_type(more, "grade") and len(model.sent) == calls  # no more model calls
     saved = store.load(agent.interview.state.id)
     assert [t.grade is not None for t in saved.turns] == [True, True, False]
@@ -343,5 +345,5 @@ def test_steering_requests_need_no_model(agent_for: Callable[..., AgentInterview
 
 def test_open_interviewer_without_a_backend(store: SessionStore) -> None:
     interviewer = open_interviewer(InterviewConfig(llm="none"), store=store)
-    assert isinstance(interviewer, Interview)
+    assert isinstance(interviewer.inner, Interview)
     assert interviewer.state.backend == "offline"

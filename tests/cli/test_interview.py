@@ -11,6 +11,7 @@ import pytest
 
 from coach.interview.machine import Interview, new_state
 from coach.interview.models import InterviewConfig
+from coach.sessions.recorded import RecordedInterviewer
 from coach.sessions.store import SessionStore
 from coach.settings import REPO_ROOT
 from tests.cli.conftest import Run
@@ -69,8 +70,8 @@ def test_bad_options_are_one_line_errors(coach: Callable[..., Run]) -> None:
 
 def test_resume_continues_the_session(coach: Callable[..., Run], tmp_path: Path) -> None:
     store = SessionStore()
-    interview = Interview(
-        new_state(InterviewConfig(questions=2, lang="en", follow_ups=0)), store=store
+    interview = RecordedInterviewer(
+        Interview(new_state(InterviewConfig(questions=2, lang="en", follow_ups=0))), store
     )
     list(interview.start())
     first = interview.state.turns[0]
@@ -90,8 +91,8 @@ def test_unknown_session(coach: Callable[..., Run]) -> None:
 
 def test_review_asks_what_is_due(coach: Callable[..., Run], tmp_path: Path) -> None:
     store = SessionStore()
-    interview = Interview(
-        new_state(InterviewConfig(questions=1, lang="en", follow_ups=0)), store=store
+    interview = RecordedInterviewer(
+        Interview(new_state(InterviewConfig(questions=1, lang="en", follow_ups=0))), store
     )
     list(interview.start())
     missed = interview.state.turns[0]

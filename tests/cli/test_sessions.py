@@ -10,14 +10,15 @@ import pytest
 
 from coach.interview.machine import Interview, new_state
 from coach.interview.models import InterviewConfig
+from coach.sessions.recorded import RecordedInterviewer
 from coach.sessions.store import SessionStore
 from tests.cli.conftest import Run
 
 
 @pytest.fixture
 def session_id() -> str:
-    interview = Interview(
-        new_state(InterviewConfig(questions=2, lang="en", follow_ups=0)), store=SessionStore()
+    interview = RecordedInterviewer(
+        Interview(new_state(InterviewConfig(questions=2, lang="en", follow_ups=0))), SessionStore()
     )
     list(interview.start())
     list(interview.respond("Attention weighs values by query-key similarity."))

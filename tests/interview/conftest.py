@@ -11,6 +11,7 @@ import pytest
 from coach.interview.events import Event
 from coach.interview.machine import Interview, new_state
 from coach.interview.models import InterviewConfig
+from coach.sessions.recorded import RecordedInterviewer
 from coach.sessions.store import SessionStore
 
 # Questions with reviewed key entries, used to pin the order in tests (`review` asks them first).
@@ -25,10 +26,12 @@ def store(tmp_path: Path) -> SessionStore:
 
 
 @pytest.fixture
-def make_interview(store: SessionStore) -> Callable[..., Interview]:
-    def build(**config: Any) -> Interview:
+def make_interview(store: SessionStore) -> Callable[..., RecordedInterviewer]:
+    """An offline interview recorded in `store`, as the faces get one."""
+
+    def build(**config: Any) -> RecordedInterviewer:
         config.setdefault("lang", "en")
-        return Interview(new_state(InterviewConfig(**config)), store=store)
+        return RecordedInterviewer(Interview(new_state(InterviewConfig(**config))), store)
 
     return build
 

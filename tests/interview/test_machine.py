@@ -13,11 +13,12 @@ from coach.corpus.models import Topic
 from coach.grading.models import Grade, KeyPointResult, PointStatus, Verdict
 from coach.interview import selection
 from coach.interview.machine import Interview
+from coach.sessions.recorded import RecordedInterviewer
 from coach.sessions.store import SessionStore
 from coach.settings import get_settings
 from tests.interview.conftest import MCQ, NUMERIC, OPEN, of_type, types
 
-Build = Callable[..., Interview]
+Build = Callable[..., RecordedInterviewer]
 
 
 def reference(question_id: str) -> str:
@@ -270,7 +271,7 @@ def test_resume_reshows_the_open_question(make_interview: Build, store: SessionS
     interview = make_interview(review=[OPEN, NUMERIC], follow_ups=0)
     list(interview.start())
     list(interview.respond(reference(OPEN)))
-    resumed = Interview(store.load(interview.state.id[:15]), store=store)
+    resumed = RecordedInterviewer(Interview(store.load(interview.state.id[:15])), store)
     (asked,) = of_type(list(resumed.start()), "question")
     assert asked.question_id == NUMERIC and asked.number == 2
     assert resumed.state.turns[0].grade is not None

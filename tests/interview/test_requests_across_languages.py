@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from coach.corpus import key as key_store
-from coach.interview.machine import Interview
+from coach.sessions.recorded import RecordedInterviewer
 from coach.settings import get_settings
 from tests.interview.conftest import of_type
 
@@ -23,7 +23,7 @@ from tests.interview.conftest import of_type
     ids=["ru", "zh", "fa"],
 )
 def test_the_next_question_is_about_the_requested_concept(
-    make_interview: Callable[..., Interview], request_text: str, concept: str
+    make_interview: Callable[..., RecordedInterviewer], request_text: str, concept: str
 ) -> None:
     interview = make_interview(follow_ups=0)
     list(interview.start())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from coach.interview.machine import Interview
+from coach.sessions.recorded import RecordedInterviewer
 from coach.sessions.store import SessionStore
 from coach.speech.models import Transcript
 from tests.interview.conftest import OPEN, of_type
@@ -13,7 +13,9 @@ HEARD = "A discriminative model learns p of y given x; a generative model learns
 EDITED = "A discriminative model learns p(y|x); a generative model learns p(x, y)."
 
 
-def _spoken(make_interview: Callable[..., Interview], text: str) -> tuple[Interview, list]:
+def _spoken(
+    make_interview: Callable[..., RecordedInterviewer], text: str
+) -> tuple[RecordedInterviewer, list]:
     interview = make_interview(questions=1, review=[OPEN], follow_ups=0)
     list(interview.start())
     heard = Transcript(text=HEARD, lang="en", seconds=6.4, model="whisper:base", elapsed=2.1)
@@ -21,7 +23,7 @@ def _spoken(make_interview: Callable[..., Interview], text: str) -> tuple[Interv
 
 
 def test_the_edited_transcript_is_graded_and_the_heard_one_kept(
-    make_interview: Callable[..., Interview], store: SessionStore
+    make_interview: Callable[..., RecordedInterviewer], store: SessionStore
 ) -> None:
     interview, events = _spoken(make_interview, EDITED)
     (graded,) = of_type(events, "grade")
@@ -32,7 +34,7 @@ def test_the_edited_transcript_is_graded_and_the_heard_one_kept(
 
 
 def test_a_spoken_answer_scores_as_the_same_typed_one(
-    make_interview: Callable[..., Interview],
+    make_interview: Callable[..., RecordedInterviewer],
 ) -> None:
     _, spoken_events = _spoken(make_interview, EDITED)
     typed = make_interview(questions=1, review=[OPEN], follow_ups=0)
@@ -42,14 +44,14 @@ def test_a_spoken_answer_scores_as_the_same_typed_one(
     assert spoken_grade.grade.score == typed_grade.grade.score and typed_grade.spoken is None
 
 
-def test_a_spoken_command_is_a_command(make_interview: Callable[..., Interview]) -> None:
+def test_a_spoken_command_is_a_command(make_interview: Callable[..., RecordedInterviewer]) -> None:
     interview, events = _spoken(make_interview, "skip")
     assert not of_type(events, "grade") and interview.state.turns[0].skipped
     assert interview.state.turns[0].spoken is None
 
 
 def test_the_report_says_the_answer_was_spoken_and_what_was_heard(
-    make_interview: Callable[..., Interview],
+    make_interview: Callable[..., RecordedInterviewer],
 ) -> None:
     from coach.sessions.store import export_report
 

@@ -13,9 +13,9 @@ import pytest
 
 from coach.corpus import bank as bank_store
 from coach.corpus import glossary
-from coach.interview.machine import Interview
 from coach.interview.models import PlannedQuestion
 from coach.interview.tailoring import NothingToAsk, tailor
+from coach.sessions.recorded import RecordedInterviewer
 from coach.settings import get_settings
 from tests.interview.conftest import of_type
 
@@ -68,7 +68,9 @@ def test_a_description_the_bank_cannot_serve_is_refused(text: str, why: str) -> 
         tailor(text, 3)
 
 
-def test_the_plan_is_asked_first_and_says_why(make_interview: Callable[..., Interview]) -> None:
+def test_the_plan_is_asked_first_and_says_why(
+    make_interview: Callable[..., RecordedInterviewer],
+) -> None:
     plan = [
         PlannedQuestion(question_id="ru-quiz-147", skill="hnsw"),
         PlannedQuestion(question_id="ru-quiz-090", skill="kv cache"),

@@ -5,26 +5,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from coach.interview.machine import Interview
+from coach.sessions.recorded import RecordedInterviewer
 from tests.interview.conftest import OPEN, of_type
 
 ANSWER = "A discriminative model learns p(y|x); a generative model learns p(x, y) or p(x)."
 
 
-def _answer_after(interview: Interview, seconds: float) -> list:
+def _answer_after(interview: RecordedInterviewer, seconds: float) -> list:
     turn = interview.state.current
     assert turn is not None
     turn.asked_at -= timedelta(seconds=seconds)
     return list(interview.respond(ANSWER))
 
 
-def test_the_question_carries_the_limit(make_interview: Callable[..., Interview]) -> None:
+def test_the_question_carries_the_limit(make_interview: Callable[..., RecordedInterviewer]) -> None:
     interview = make_interview(questions=1, review=[OPEN], time_limit=60)
     (asked,) = of_type(interview.start(), "question")
     assert asked.time_limit == 60
 
 
-def test_an_answer_in_time_is_not_late(make_interview: Callable[..., Interview]) -> None:
+def test_an_answer_in_time_is_not_late(make_interview: Callable[..., RecordedInterviewer]) -> None:
     interview = make_interview(questions=1, review=[OPEN], time_limit=60, follow_ups=0)
     list(interview.start())
     events = _answer_after(interview, 20)
@@ -34,7 +34,9 @@ def test_an_answer_in_time_is_not_late(make_interview: Callable[..., Interview])
     assert 19 <= summary.times[0].seconds <= 30
 
 
-def test_a_late_answer_is_graded_and_marked(make_interview: Callable[..., Interview]) -> None:
+def test_a_late_answer_is_graded_and_marked(
+    make_interview: Callable[..., RecordedInterviewer],
+) -> None:
     interview = make_interview(questions=1, review=[OPEN], time_limit=60, follow_ups=0)
     list(interview.start())
     events = _answer_after(interview, 200)
@@ -47,7 +49,9 @@ def test_a_late_answer_is_graded_and_marked(make_interview: Callable[..., Interv
     assert interview.state.turns[0].late
 
 
-def test_an_untimed_interview_reports_no_times(make_interview: Callable[..., Interview]) -> None:
+def test_an_untimed_interview_reports_no_times(
+    make_interview: Callable[..., RecordedInterviewer],
+) -> None:
     interview = make_interview(questions=1, review=[OPEN], follow_ups=0)
     list(interview.start())
     events = _answer_after(interview, 500)
@@ -56,7 +60,9 @@ def test_an_untimed_interview_reports_no_times(make_interview: Callable[..., Int
     assert not interview.state.turns[0].late
 
 
-def test_the_report_shows_each_answers_time(make_interview: Callable[..., Interview]) -> None:
+def test_the_report_shows_each_answers_time(
+    make_interview: Callable[..., RecordedInterviewer],
+) -> None:
     from coach.sessions.store import export_report
 
     interview = make_interview(questions=1, review=[OPEN], time_limit=60, follow_ups=0)

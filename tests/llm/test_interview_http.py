@@ -71,7 +71,7 @@ def test_full_interview(backend: tuple[str, ScriptedServer]) -> None:
     spec, server = backend
     server.fallback = interviewer_model
     interviewer, opening = start(spec)
-    assert isinstance(interviewer, AgentInterviewer)
+    assert isinstance(interviewer.inner, AgentInterviewer)
     assert of_type(opening, "question")[0].question_id == NUMERIC
 
     first = list(interviewer.respond("84 GB: weights, gradients and momentum, 28 GB each."))
@@ -111,7 +111,7 @@ def test_a_server_rejecting_null_content_still_gets_the_interview(
     interviewer, _ = start("openai:test-model")
     first = list(interviewer.respond("84 GB: weights, gradients and momentum, 28 GB each."))
     assert [e.name for e in of_type(first, "tool_call")][:2] == ["grade_answer", "memory"]
-    assert not of_type(first, "notice") and not interviewer.offline
+    assert not of_type(first, "notice") and not interviewer.inner.offline
     replayed = [
         m
         for body in openai_server.chat_requests
@@ -125,7 +125,7 @@ def test_server_down_at_start(backend: tuple[str, ScriptedServer]) -> None:
     spec, server = backend
     server.stop()
     interviewer, opening = start(spec)
-    assert isinstance(interviewer, Interview)
+    assert isinstance(interviewer.inner, Interview)
     notice = of_type(opening, "notice")[0]
     assert notice.code == "offline_fallback" and "cannot reach" in notice.text
     assert of_type(list(interviewer.respond("84 GB")), "grade")
@@ -154,10 +154,10 @@ def test_a_server_listing_its_model_by_file_path_still_gets_the_interview(
     openai_server.serves_any_model = True
     openai_server.fallback = interviewer_model
     interviewer, opening = start("openai:qwen2.5-coder-1.5b")
-    assert isinstance(interviewer, AgentInterviewer)
+    assert isinstance(interviewer.inner, AgentInterviewer)
     assert [n.code for n in of_type(opening, "notice")] == ["model_unlisted"]
     events = list(interviewer.respond("84 GB: weights, gradients and momentum, 28 GB each."))
-    assert not of_type(events, "notice") and not interviewer.offline
+    assert not of_type(events, "notice") and not interviewer.inner.offline
     assert of_type(events, "message")[0].text.startswith("You scored")
 
 
@@ -223,7 +223,7 @@ def test_hang_past_the_timeout(
     get_settings.cache_clear()
     # The client was built with the old timeout: rebuild it as a new session would.
     interviewer = open_interviewer(resume=interviewer.state.id)
-    assert isinstance(interviewer, AgentInterviewer)
+    assert isinstance(interviewer.inner, AgentInterviewer)
     server.push(Reply.say("late", delay=3), Reply.say("late", delay=3))
     events = list(interviewer.respond("generative models learn p(x, y)"))
     _assert_fell_back(interviewer, events, "within 0.3 s")
@@ -262,7 +262,7 @@ def test_unknown_tool_name(backend: tuple[str, ScriptedServer]) -> None:
     codes = [e.code for e in of_type(events, "notice")]
     assert codes == ["model_loop", "not_graded"]
     assert of_type(events, "grade") and of_type(events, "question")
-    assert isinstance(interviewer, AgentInterviewer) and not interviewer.offline
+    assert isinstance(interviewer.inner, AgentInterviewer) and not interviewer.inner.offline
 
 
 def test_text_react_model_over_http(
@@ -322,7 +322,7 @@ def test_unparseable_model_output_is_a_turn_problem(backend: tuple[str, Scripted
     assert len(server.chat_requests) == asked + 1  # not retried
     codes = [e.code for e in of_type(events, "notice")]
     assert codes == ["garbled_reply", "text_protocol", "not_graded"]
-    assert isinstance(interviewer, AgentInterviewer) and not interviewer.offline
+    assert isinstance(interviewer.inner, AgentInterviewer) and not interviewer.inner.offline
     assert of_type(events, "grade") and of_type(events, "question")
 
 

@@ -37,14 +37,14 @@ def test_server_killed_mid_interview(
 ) -> None:
     config = InterviewConfig(questions=3, lang="en", llm=SPEC, follow_ups=0, review=QUESTIONS)
     interviewer = open_interviewer(config)
-    assert isinstance(interviewer, AgentInterviewer)
+    assert isinstance(interviewer.inner, AgentInterviewer)
     list(interviewer.start())
     # A first turn with the model interviewing; the LLM grader joins for the second (it costs
     # a minute a turn, and its own part in this test is to meet the dead server).
     monkeypatch.setenv("COACH_LLM_GRADING", "false")
     get_settings.cache_clear()
     first = list(interviewer.respond(ANSWERS[0]))
-    assert of(first, "grade") and not interviewer.offline
+    assert of(first, "grade") and not interviewer.inner.offline
     monkeypatch.setenv("COACH_LLM_GRADING", "true")
     get_settings.cache_clear()
 
@@ -59,7 +59,7 @@ def test_server_killed_mid_interview(
     assert doomed_server.process.poll() is not None, "the model called no tool to kill it at"
     assert any("retry" in r.getMessage() for r in caplog.records), "no retry was logged"
     assert "offline_fallback" in [e.code for e in of(second, "notice")]
-    assert interviewer.offline
+    assert interviewer.inner.offline
     assert [g.question_id for g in of(second, "grade")] == [QUESTIONS[1]]
 
     third = list(interviewer.respond(ANSWERS[2]))  # the interview goes on, offline

@@ -35,7 +35,7 @@ def of(events: list[Event], kind: str) -> list[Any]:
 def test_three_question_interview(real_llm: local_llm.Server) -> None:
     config = InterviewConfig(questions=3, lang="en", llm=SPEC, follow_ups=0, review=QUESTIONS)
     interviewer = open_interviewer(config)
-    assert isinstance(interviewer, AgentInterviewer), "the agent should take the interview"
+    assert isinstance(interviewer.inner, AgentInterviewer), "the agent should take the interview"
     turns: list[list[Event]] = [list(interviewer.start())]
     for answer in ANSWERS[:2]:
         turns.append(list(interviewer.respond(answer)))
@@ -48,7 +48,7 @@ def test_three_question_interview(real_llm: local_llm.Server) -> None:
     assert [g.question_id for g in grades] == QUESTIONS
     for g in grades:  # the LLM grader's, or a fallback that says so
         assert g.grade.grader == "llm:local" or g.grade.fallback_notice, g.grade
-    assert not interviewer.offline, [e.text for e in of(events, "notice")]
+    assert not interviewer.inner.offline, [e.text for e in of(events, "notice")]
     # The model itself graded each answer through the tool ...
     for turn in turns[1:]:
         assert "grade_answer" in [c.name for c in of(turn, "tool_call")], turn

@@ -49,7 +49,7 @@ def test_text_react_without_native_tools(
 
     assert "grade_answer" in [c.name for c in of(events, "tool_call")], events
     assert [g.question_id for g in of(events, "grade")] == QUESTIONS[:1]
-    assert not interviewer.offline
+    assert not interviewer.inner.offline
     shown = _shown(events)
     assert "Action:" not in shown and "Observation:" not in shown
     assert not looks_like_protocol(shown)
@@ -66,7 +66,7 @@ def test_default_mode_against_the_server_as_users_start_it(
     assert [n.code for n in of(opening, "notice")] == ["model_unlisted"]
     events = [e for answer in ANSWERS[:2] for e in interviewer.respond(answer)]
     assert [g.question_id for g in of(events, "grade")] == QUESTIONS[:2]
-    assert not interviewer.offline
+    assert not interviewer.inner.offline
     assert of(events, "message") and not looks_like_protocol(_shown(events))
 
 
@@ -78,7 +78,7 @@ def _open(server: local_llm.Server, *, questions: int) -> AgentInterviewer:
         questions=questions, lang="en", llm=spec, follow_ups=0, review=QUESTIONS[:questions]
     )
     interviewer = open_interviewer(config)
-    assert isinstance(interviewer, AgentInterviewer)
+    assert isinstance(interviewer.inner, AgentInterviewer)
     return interviewer
 
 

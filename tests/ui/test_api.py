@@ -14,6 +14,7 @@ from gradio_client import Client, handle_file
 from coach.corpus.models import Kind, Topic
 from coach.interview.machine import Interview, new_state
 from coach.interview.models import InterviewConfig, Turn
+from coach.sessions.recorded import RecordedInterviewer
 from coach.sessions.store import SessionStore
 from tests.fakes.documents import text_pdf
 from tests.fakes.speech import needs_espeak, silence, spoken
@@ -208,8 +209,8 @@ def test_batch_grading_writes_the_four_outputs(app: RunningApp, tmp_path: Path) 
 
 def test_progress_lists_saved_sessions(app: RunningApp, tmp_path: Path) -> None:
     store = SessionStore(app.data_dir / "sessions.sqlite3")
-    interview = Interview(
-        new_state(InterviewConfig(lang="en", questions=1, review=["fa-vlm-q1-1"])), store=store
+    interview = RecordedInterviewer(
+        Interview(new_state(InterviewConfig(lang="en", questions=1, review=["fa-vlm-q1-1"]))), store
     )
     list(interview.start())
     c = client(app, tmp_path)

@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 
 from coach.interview.machine import Interview, new_state
 from coach.interview.models import InterviewConfig
+from coach.sessions.recorded import RecordedInterviewer
 from coach.sessions.store import SessionStore
 from tests.ui.conftest import INDEX_BUILD_TIMEOUT, REPO, RunningApp
 
@@ -153,8 +154,8 @@ def test_a_tailored_timed_interview_counts_down_and_exports(
 
 def test_multiple_choice_options_are_buttons(context: BrowserContext, app: RunningApp) -> None:
     store = SessionStore(app.data_dir / "sessions.sqlite3")
-    seeded = Interview(
-        new_state(InterviewConfig(lang="en", questions=1, review=[MCQ])), store=store
+    seeded = RecordedInterviewer(
+        Interview(new_state(InterviewConfig(lang="en", questions=1, review=[MCQ]))), store
     )
     list(seeded.start())
     page = open_app(context, app)
