@@ -45,7 +45,6 @@ from coach.interview.events import Event
 from coach.interview.machine import Interview, new_state
 from coach.interview.models import InterviewConfig
 from coach.llm.backends import make_chat_model
-from coach.sessions.store import SessionStore
 from coach.settings import get_settings
 from scripts import local_llm
 
@@ -155,7 +154,7 @@ def interviews(server: local_llm.Server, log: list[str]) -> list[Turn]:
         config = InterviewConfig(
             questions=len(questions), lang="en", llm=SPEC, follow_ups=0, review=questions
         )
-        interview = Interview(new_state(config), store=SessionStore())
+        interview = Interview(new_state(config))
         agent = AgentInterviewer(interview, model, SPEC)
         list(agent.start())
         for qid, text in script:
