@@ -59,12 +59,13 @@ def new_state(config: InterviewConfig) -> InterviewState:
 
 class Interview:
     """One interview's flow: operations on its state that emit events. It does no I/O of its
-    own; a recorder (coach.sessions.recorded) persists the state and schedules reviews. `llm`:
-    the model that grades beside the offline evidence, if any."""
+    own; a recorder (coach.sessions.recorded) persists the state and schedules reviews. The
+    model that grades beside the offline evidence, if any, comes in through `use_backend`."""
 
-    def __init__(self, state: InterviewState, *, llm: BaseChatModel | None = None) -> None:
+    def __init__(self, state: InterviewState) -> None:
         settings = get_settings()
-        self.state, self.llm = state, llm
+        self.state = state
+        self.llm: BaseChatModel | None = None
         self.bank = bank_store.load(settings.corpus_dir)
         self.keys = key_store.load(settings.corpus_dir)
         self.pool = selection.candidates(self.bank, self.keys)
@@ -240,7 +241,7 @@ class Interview:
                 turn=turn.index, question_id=turn.question_id, grade=result, spoken=turn.spoken
             )
         )
-        self._complete(turn)
+        self._complete()
         return result
 
     def preview_current(self) -> None:
@@ -267,7 +268,7 @@ class Interview:
             lang=self.state.lang,
         )
 
-    def _complete(self, turn: Turn) -> None:
+    def _complete(self) -> None:
         """A turn is done: adapt the level (its review is scheduled by the recorder)."""
         self.state.level = selection.next_level(self.state)
 
@@ -278,7 +279,7 @@ class Interview:
             return
         turn.skipped, turn.answered_at = True, now()
         self.notice("skipped", say("skipped", self.state.lang))
-        self._complete(turn)
+        self._complete()
 
     def hint(self) -> str:
         """The next hint for the open (or last graded) question, or a notice that there is none."""

@@ -36,9 +36,9 @@ class RecordedInterviewer:
         try:
             yield from events
         finally:
-            self.record()
+            self._record()
 
-    def record(self) -> None:
+    def _record(self) -> None:
         """Schedule the newly finished main questions, then save the state."""
         state = self.state
         for turn in state.turns:
